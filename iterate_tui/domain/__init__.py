@@ -1,0 +1,1 @@
+"""Pure domain model: dataclasses and rules. No Textual, no TinyDB here."""

@@ -1,0 +1,110 @@
+"""The closed vocabularies of the domain, with the labels people read."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Labelled(StrEnum):
+    """A string enum with a human label; the value is what is stored and typed."""
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+    @classmethod
+    def parse(cls, text: str) -> Labelled:
+        """Accept the stored value, the label, or any unambiguous prefix of either."""
+        wanted = text.strip().lower().replace("-", "_").replace(" ", "_").replace("&", "and")
+        exact = [m for m in cls if wanted in (m.value, _norm(m.label))]
+        if exact:
+            return exact[0]
+        prefixed = [
+            m for m in cls if m.value.startswith(wanted) or _norm(m.label).startswith(wanted)
+        ]
+        if wanted and len(prefixed) == 1:
+            return prefixed[0]
+        raise ValueError(", ".join(m.value for m in cls))
+
+
+def _norm(label: str) -> str:
+    return label.lower().replace("-", "_").replace(" ", "_").replace("&", "and")
+
+
+class Status(Labelled):
+    IDEA = "idea"
+    BACKLOG = "backlog"
+    RUNNING = "running"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+class Outcome(Labelled):
+    SUCCESS = "success"
+    FAILURE = "failure"
+    INCONCLUSIVE = "inconclusive"
+
+
+class Activity(Labelled):
+    DATA_PREPARATION = "data_preparation"
+    FEATURE_ENGINEERING = "feature_engineering"
+    MODEL_DEVELOPMENT = "model_development"
+    EVALUATION_DEBUGGING = "evaluation_debugging"
+
+
+class Quadrant(Labelled):
+    QUICK_WIN = "quick_win"
+    MOONSHOT = "moonshot"
+    INCREMENTAL = "incremental"
+    AVOID = "avoid"
+
+
+class Direction(Labelled):
+    MAXIMIZE = "maximize"
+    MINIMIZE = "minimize"
+
+
+class Phase(Labelled):
+    EARLY = "early"
+    MIDDLE = "middle"
+    LATE = "late"
+    DEADLINE = "deadline"
+
+
+class Support(Labelled):
+    STRONG = "strong"
+    WANING = "waning"
+    WITHDRAWN = "withdrawn"
+
+
+_LABELS: dict[Labelled, str] = {
+    Status.IDEA: "idea",
+    Status.BACKLOG: "backlog",
+    Status.RUNNING: "running",
+    Status.DONE: "done",
+    Status.SKIPPED: "skipped",
+    Outcome.SUCCESS: "success",
+    Outcome.FAILURE: "failure",
+    Outcome.INCONCLUSIVE: "inconclusive",
+    Activity.DATA_PREPARATION: "data preparation",
+    Activity.FEATURE_ENGINEERING: "feature engineering",
+    Activity.MODEL_DEVELOPMENT: "model development",
+    Activity.EVALUATION_DEBUGGING: "evaluation & debugging",
+    Quadrant.QUICK_WIN: "Quick win",
+    Quadrant.MOONSHOT: "Moonshot",
+    Quadrant.INCREMENTAL: "Incremental",
+    Quadrant.AVOID: "Avoid",
+    Direction.MAXIMIZE: "maximize",
+    Direction.MINIMIZE: "minimize",
+    Phase.EARLY: "early",
+    Phase.MIDDLE: "middle",
+    Phase.LATE: "late",
+    Phase.DEADLINE: "deadline",
+    Support.STRONG: "strong",
+    Support.WANING: "waning",
+    Support.WITHDRAWN: "withdrawn",
+}
+
+IMPACT_LABELS = {1: "negligible", 2: "minor", 3: "moderate", 4: "major", 5: "transformative"}
+INFO_LABELS = {0: "none", 1: "some", 2: "high", 3: "critical"}
+TIER_LABELS = {1: "smoke", 2: "exploratory", 3: "full"}

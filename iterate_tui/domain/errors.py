@@ -1,0 +1,20 @@
+"""Errors the domain raises. Every message is written for the person at the keyboard."""
+
+from __future__ import annotations
+
+
+class IterateError(Exception):
+    """Base for every error iterate-tui reports to a user instead of a traceback."""
+
+
+class ValidationError(IterateError, ValueError):
+    """A value a user typed (or a script passed) is not acceptable for a named field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class TransitionError(IterateError):
+    """An experiment cannot move from its current status with the action asked for."""

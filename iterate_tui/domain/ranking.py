@@ -1,0 +1,109 @@
+"""Ranking and filtering of experiments, shared by the command line and the backlog.
+
+A filter is typed as words, each either free text or ``key:value`` with key one of
+status, quadrant, activity, tag, tier (for example ``status:idea tag:vision augment``).
+Free words must all appear in the title, hypothesis or "does it matter?" answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import fields
+from .enums import Activity, Quadrant, Status
+from .errors import ValidationError
+from .experiment import Experiment
+from .matrix import quadrant
+from .scoring import score
+from .settings import ProjectSettings
+
+
+def rank_key(exp: Experiment, settings: ProjectSettings) -> tuple[int, float, int]:
+    """Sort key: estimated experiments by score (highest first), then the rest, by id."""
+    value = score(exp, settings)
+    if value is None:
+        return (1, 0.0, exp.id)
+    return (0, -value, exp.id)
+
+
+def rank(experiments: Iterable[Experiment], settings: ProjectSettings) -> list[Experiment]:
+    return sorted(experiments, key=lambda e: rank_key(e, settings))
+
+
+FILTER_KEYS = ("status", "quadrant", "activity", "tag", "tier")
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    statuses: frozenset[Status] = frozenset()
+    quadrants: frozenset[Quadrant] = frozenset()
+    activities: frozenset[Activity] = frozenset()
+    tags: frozenset[str] = frozenset()
+    tiers: frozenset[int] = frozenset()
+    words: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.statuses
+            or self.quadrants
+            or self.activities
+            or self.tags
+            or self.tiers
+            or self.words
+        )
+
+    @classmethod
+    def parse(cls, query: str) -> Filter:
+        """Read a filter typed by a person; an unknown key or value names itself."""
+        statuses: set[Status] = set()
+        quadrants: set[Quadrant] = set()
+        activities: set[Activity] = set()
+        tags: set[str] = set()
+        tiers: set[int] = set()
+        words: list[str] = []
+        for token in query.split():
+            key, sep, value = token.partition(":")
+            if not sep or not value:
+                words.append(token.lower())
+                continue
+            key = key.lower()
+            matches = [k for k in FILTER_KEYS if k.startswith(key)]
+            if len(matches) != 1:
+                raise ValidationError("filter", f"{key!r} is not one of: {', '.join(FILTER_KEYS)}")
+            for part in value.split(","):
+                if matches[0] == "status":
+                    statuses.add(fields.choice(Status, part, "status"))
+                elif matches[0] == "quadrant":
+                    quadrants.add(fields.choice(Quadrant, part, "quadrant"))
+                elif matches[0] == "activity":
+                    activities.add(fields.choice(Activity, part, "activity"))
+                elif matches[0] == "tier":
+                    tiers.add(fields.tier(part))
+                else:
+                    tags.update(fields.tags([part]))
+        return cls(
+            frozenset(statuses),
+            frozenset(quadrants),
+            frozenset(activities),
+            frozenset(tags),
+            frozenset(tiers),
+            tuple(words),
+        )
+
+    def matches(self, exp: Experiment, settings: ProjectSettings) -> bool:
+        if self.statuses and exp.status not in self.statuses:
+            return False
+        if self.activities and exp.activity not in self.activities:
+            return False
+        if self.tiers and exp.tier not in self.tiers:
+            return False
+        if self.tags and not self.tags.issubset(exp.tags):
+            return False
+        if self.quadrants and quadrant(exp, settings) not in self.quadrants:
+            return False
+        if self.words:
+            haystack = f"{exp.title}\n{exp.hypothesis}\n{exp.matters}".lower()
+            return all(word in haystack for word in self.words)
+        return True

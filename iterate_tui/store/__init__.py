@@ -1,0 +1,1 @@
+"""The only code that knows TinyDB: atomic storage, the lock, backups, schema, repository."""

@@ -1,0 +1,101 @@
+"""Dated copies of the project file in a ``backups/`` folder beside it.
+
+A copy is taken when an app session starts, before a migration, before a restore and before
+an import; the newest 14 are kept. Copies are written atomically with mode 0600 in a folder
+with mode 0700. Reading the live file needs no lock: writers replace it atomically, so any
+read sees one complete version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .atomic import ensure_private_folder, write_atomic
+
+KEEP = 14
+_STAMP = "%Y%m%d-%H%M%S"
+
+
+@dataclass(frozen=True, slots=True)
+class Backup:
+    path: Path
+    taken_at: datetime
+    reason: str
+    size: int
+
+
+def backup_folder(db: Path) -> Path:
+    return db.parent / "backups"
+
+
+def _pattern(db: Path) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(db.stem)}-(\d{{8}}-\d{{6}})(?:-\d+)?-([a-z-]+)\.json$")
+
+
+def take_backup(
+    db: Path, reason: str, now: datetime | None = None, keep: int = KEEP
+) -> Path | None:
+    """Copy the project file; returns the copy's path, or None if there is nothing to copy."""
+    try:
+        payload = db.read_bytes()
+    except FileNotFoundError:
+        return None
+    if not payload:
+        return None
+    folder = backup_folder(db)
+    ensure_private_folder(folder)
+    stamp = (now or datetime.now(UTC)).strftime(_STAMP)
+    target = folder / f"{db.stem}-{stamp}-{reason}.json"
+    counter = 2
+    while target.exists():
+        target = folder / f"{db.stem}-{stamp}-{counter}-{reason}.json"
+        counter += 1
+    write_atomic(target, payload)
+    prune(db, keep)
+    return target
+
+
+def list_backups(db: Path) -> list[Backup]:
+    """Backups of this project, newest first."""
+    folder = backup_folder(db)
+    pattern = _pattern(db)
+    found: list[Backup] = []
+    with contextlib.suppress(FileNotFoundError):
+        for entry in folder.iterdir():
+            match = pattern.match(entry.name)
+            if match:
+                taken = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
+                found.append(Backup(entry, taken, match.group(2), entry.stat().st_size))
+    found.sort(key=lambda b: (b.taken_at, b.path.stat().st_mtime_ns), reverse=True)
+    return found
+
+
+def prune(db: Path, keep: int = KEEP) -> list[Path]:
+    removed = []
+    for old in list_backups(db)[keep:]:
+        with contextlib.suppress(FileNotFoundError):
+            old.path.unlink()
+            removed.append(old.path)
+    return removed
+
+
+def resolve_backup(db: Path, name: str) -> Path:
+    """A backup given by path, by file name in the backups folder, or by list number (1 =
+    newest)."""
+    if name.isdigit():
+        backups = list_backups(db)
+        index = int(name)
+        if not 1 <= index <= len(backups):
+            raise FileNotFoundError(f"there is no backup number {index} (have {len(backups)})")
+        return backups[index - 1].path
+    candidate = Path(name).expanduser()
+    if candidate.exists():
+        return candidate
+    in_folder = backup_folder(db) / name
+    if in_folder.exists():
+        return in_folder
+    raise FileNotFoundError(f"no backup named {name}")

@@ -1,0 +1,175 @@
+"""The project as domain objects: what screens and commands read and give back.
+
+Experiments are built from the file once and kept, keyed by id; a change made here updates
+that cache in place, and a change made by another process (seen through the store's load
+counter) rebuilds it. Every method that changes something is one atomic write.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any
+
+from tinydb.table import Document
+
+from ..domain.experiment import Experiment
+from ..domain.settings import ProjectSettings
+from .codec import doc_to_experiment, doc_to_settings, experiment_to_doc, settings_to_doc
+from .errors import CorruptStoreError, NotFoundError
+from .project import ProjectStore
+from .schema import EXPERIMENTS_TABLE, PROJECT_TABLE
+
+SETTINGS_ID = 1
+
+
+class Repository:
+    def __init__(self, store: ProjectStore) -> None:
+        self.store = store
+        self._experiments: dict[int, Experiment] = {}
+        self._settings = ProjectSettings()
+        self._seen_load = -1
+        #: Bumped on every change seen (own or outside); views compare it to redraw.
+        self.revision = 0
+
+    # -- reading ----------------------------------------------------------------------------
+    def _sync(self) -> None:
+        if self._seen_load == self.store.load_count:
+            return
+        raw = self.store.table(EXPERIMENTS_TABLE).raw()
+        built: dict[int, Experiment] = {}
+        for key, doc in raw.items():
+            try:
+                doc_id = int(key)
+                built[doc_id] = doc_to_experiment(doc_id, doc)
+            except (KeyError, ValueError, TypeError) as exc:
+                raise CorruptStoreError(
+                    self.store.path, f"experiment {key!r} is malformed ({exc!s})"
+                ) from None
+        project = self.store.table(PROJECT_TABLE).raw().get(str(SETTINGS_ID), {})
+        try:
+            self._settings = doc_to_settings(project)
+        except (KeyError, ValueError, TypeError) as exc:
+            raise CorruptStoreError(
+                self.store.path, f"the project settings are malformed ({exc!s})"
+            ) from None
+        self._experiments = built
+        self._seen_load = self.store.load_count
+        self.revision += 1
+
+    def refresh_if_changed(self) -> bool:
+        """Pick up another process's changes; True if anything was re-read."""
+        if self.store.refresh_if_changed():
+            self._sync()
+            return True
+        return False
+
+    def experiments(self) -> list[Experiment]:
+        self._sync()
+        return list(self._experiments.values())
+
+    def count(self) -> int:
+        self._sync()
+        return len(self._experiments)
+
+    def get(self, exp_id: int) -> Experiment:
+        self._sync()
+        try:
+            return self._experiments[exp_id]
+        except KeyError:
+            raise NotFoundError(f"there is no experiment #{exp_id}") from None
+
+    def settings(self) -> ProjectSettings:
+        self._sync()
+        return self._settings
+
+    # -- changing ---------------------------------------------------------------------------
+    def _after_change(self, was_current: bool) -> bool:
+        """True when the cache can be patched in place (no outside change was read in)."""
+        current = was_current and self._seen_load == self.store.load_count
+        self.revision += 1
+        return current
+
+    def add(self, exp: Experiment) -> Experiment:
+        """Store a new experiment; returns it with its id."""
+        doc = experiment_to_doc(exp)
+        self._sync()
+        with self.store.change() as db:
+            doc_id = db.table(EXPERIMENTS_TABLE).insert(doc)
+        stored = dataclasses.replace(exp, id=doc_id)
+        if self._after_change(True):
+            self._experiments[doc_id] = stored
+        return stored
+
+    def add_many(self, experiments: Iterable[Experiment]) -> list[Experiment]:
+        """Store several experiments as one write (all or nothing)."""
+        docs = [experiment_to_doc(e) for e in experiments]
+        originals = list(experiments) if not isinstance(experiments, list) else experiments
+        self._sync()
+        with self.store.change() as db:
+            ids = db.table(EXPERIMENTS_TABLE).insert_multiple(docs)
+        stored = [dataclasses.replace(e, id=i) for e, i in zip(originals, ids, strict=True)]
+        if self._after_change(True):
+            self._experiments.update((e.id, e) for e in stored)
+        return stored
+
+    def save(self, exp: Experiment) -> Experiment:
+        """Replace a stored experiment by its new version (the whole document)."""
+        doc = experiment_to_doc(exp)
+        self._sync()
+        with self.store.change() as db:
+            table = db.table(EXPERIMENTS_TABLE)
+            if not table.contains(doc_id=exp.id):
+                raise NotFoundError(f"there is no experiment #{exp.id}")
+            table.update(_replace_with(doc), doc_ids=[exp.id])
+        if self._after_change(True):
+            self._experiments[exp.id] = exp
+        return exp
+
+    def put_back(self, exp: Experiment) -> Experiment:
+        """Store an experiment under its own id whether or not it exists (used by undo)."""
+        doc = experiment_to_doc(exp)
+        self._sync()
+        with self.store.change() as db:
+            table = db.table(EXPERIMENTS_TABLE)
+            if table.contains(doc_id=exp.id):
+                table.update(_replace_with(doc), doc_ids=[exp.id])
+            else:
+                table.insert(Document(doc, doc_id=exp.id))
+        if self._after_change(True):
+            self._experiments[exp.id] = exp
+        return exp
+
+    def delete(self, exp_id: int) -> Experiment:
+        """Remove an experiment; returns what was removed (so it can be put back)."""
+        self._sync()
+        with self.store.change() as db:
+            table = db.table(EXPERIMENTS_TABLE)
+            if not table.contains(doc_id=exp_id):
+                raise NotFoundError(f"there is no experiment #{exp_id}")
+            doc = dict(table.get(doc_id=exp_id) or {})
+            table.remove(doc_ids=[exp_id])
+        removed = self._experiments.get(exp_id) or doc_to_experiment(exp_id, doc)
+        if self._after_change(True):
+            self._experiments.pop(exp_id, None)
+        return removed
+
+    def save_settings(self, settings: ProjectSettings) -> ProjectSettings:
+        doc = settings_to_doc(settings)
+        self._sync()
+        with self.store.change() as db:
+            db.table(PROJECT_TABLE).upsert(Document(doc, doc_id=SETTINGS_ID))
+        if self._after_change(True):
+            self._settings = settings
+        return settings
+
+    def reload_if_needed(self) -> None:
+        self._sync()
+
+
+def _replace_with(doc: dict[str, Any]) -> Any:
+    def replace(stored: dict[str, Any]) -> None:
+        stored.clear()
+        stored.update(doc)
+
+    return replace
