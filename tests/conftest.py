@@ -1,0 +1,28 @@
+"""Shared fixtures: a fresh project file in a temporary folder, and its repository."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from iterate_tui.store.project import ProjectStore
+from iterate_tui.store.repository import Repository
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "project" / "project.json"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[ProjectStore]:
+    opened = ProjectStore.open(db_path)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def repo(store: ProjectStore) -> Repository:
+    return Repository(store)
