@@ -1,25 +1,175 @@
-"""The Textual application (minimal for now; the backlog screen is being built)."""
+"""The Textual application: three screens as modes, one session, and a watch on the file.
+
+Each screen is a Textual mode with its own key (1 backlog, 2 triage, 3 matrix), so later
+screens slot in with one line in ``MODES`` and one in ``widgets.mode_bar.MODES``. The app
+owns the session (and its undo stack) shared by every screen, and once a second checks
+whether another process (a training script calling ``iterate-tui result``) changed the
+file; the re-read runs in a worker thread and the visible screen redraws when it is done.
+"""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import ClassVar
 
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import BindingType
+from textual.screen import Screen
+
+from . import commands
+from .domain.enums import Direction, Status
+from .domain.errors import IterateError
+from .domain.experiment import utc_now
+from .screens.backlog import BacklogScreen
+from .screens.base import ProjectScreen
+from .screens.help import HelpScreen
+from .screens.matrix import MatrixScreen
+from .screens.triage import TriageScreen
+from .session import NothingToUndo, ProjectSession
+from .store.errors import StoreError
 from .store.repository import Repository
+
+#: How often the app looks for changes made by other processes (seconds).
+WATCH_INTERVAL = 1.0
 
 
 class IterateApp(App[None]):
     TITLE = "iterate-tui"
+    CSS_PATH = "app.tcss"
+    MODES: ClassVar[dict[str, Callable[[], Screen[None]]]] = {  # type: ignore[assignment]
+        "backlog": BacklogScreen,
+        "triage": TriageScreen,
+        "matrix": MatrixScreen,
+    }
+    DEFAULT_MODE = "backlog"
+    BINDINGS: ClassVar[list[BindingType]] = commands.bindings(commands.APP)
 
-    def __init__(self, repository: Repository, *, notice: str | None = None) -> None:
+    def __init__(
+        self,
+        repository: Repository,
+        *,
+        notice: str | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        watch_interval: float | None = WATCH_INTERVAL,
+    ) -> None:
         super().__init__()
         self.repository = repository
+        self.session = ProjectSession(repository, clock)
         self.notice = notice
+        self.watch_interval = watch_interval
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(f"{self.repository.count()} experiments", markup=False)
-        yield Footer()
+    # -- start-up ---------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.title = f"iterate-tui · {self.repository.store.path.name}"
+        if self.notice:
+            self.notify(self.notice, title="Note", severity="warning", timeout=12, markup=False)
+        if self.watch_interval:
+            self.set_interval(self.watch_interval, self.check_outside_changes)
+
+    # -- what every screen shows ------------------------------------------------------------
+    @property
+    def notice_line(self) -> str:
+        return "READ-ONLY" if self.repository.store.read_only else ""
+
+    def project_line(self) -> str:
+        s = self.session.settings
+        arrow = "↑" if s.direction is Direction.MAXIMIZE else "↓"
+        parts = [s.name or Path(self.repository.store.path).name]
+        if s.metric_name:
+            goal = f"{s.metric_name} {arrow}"
+            if s.baseline is not None:
+                goal += f" {s.baseline:g}"
+            if s.target is not None:
+                goal += f" → {s.target:g}"
+            parts.append(goal)
+        if s.deadline is not None:
+            parts.append(f"due {s.deadline.isoformat()}")
+        return " · ".join(parts)
+
+    def untriaged_count(self) -> int:
+        return sum(1 for e in self.session.experiments() if e.status is Status.IDEA)
+
+    def mode_badges(self) -> dict[str, str]:
+        waiting = self.untriaged_count()
+        return {"triage": f" ({waiting})"} if waiting else {}
+
+    # -- keeping up with other processes ----------------------------------------------------
+    def check_outside_changes(self) -> None:
+        """Cheap check (a stat and an 8-byte read); the re-read itself runs in a worker."""
+        try:
+            stale = self.repository.store.changed_on_disk()
+        except OSError:
+            return
+        if stale:
+            self.reload_from_disk()
+
+    @work(thread=True, exclusive=True, group="reload", exit_on_error=False)
+    def reload_from_disk(self) -> None:
+        try:
+            changed = self.repository.refresh_if_changed()
+        except (StoreError, OSError) as exc:
+            self.call_from_thread(
+                self.notify,
+                f"Could not re-read the project file: {exc}",
+                severity="error",
+                timeout=12,
+                markup=False,
+            )
+            return
+        if changed:
+            self.call_from_thread(self._redraw_after_outside_change)
+
+    def _redraw_after_outside_change(self) -> None:
+        screen = self._project_screen()
+        if screen is not None:
+            screen.sync()
+        self.notify("Updated: the project file was changed outside.", timeout=3, markup=False)
+
+    def _project_screen(self) -> ProjectScreen | None:
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, ProjectScreen):
+                return screen
+        return None
+
+    # -- actions ----------------------------------------------------------------------------
+    def action_undo(self) -> None:
+        try:
+            change = self.session.undo()
+        except NothingToUndo:
+            self.notify("Nothing to undo.", severity="warning", markup=False)
+            return
+        except IterateError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        screen = self._project_screen()
+        if screen is not None:
+            screen.apply_change(change.after, change.before)
+            screen.mark_synced()
+        self.notify(f"Undone: {change.description}.", markup=False)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        area_commands = list(commands.APP)
+        if isinstance(screen, ProjectScreen):
+            area_commands += list(screen.COMMAND_LIST)
+        seen: set[str] = set()
+        for command in area_commands:
+            if not command.palette or command.id in seen:
+                continue
+            seen.add(command.id)
+            yield SystemCommand(
+                command.title,
+                f"key: {command.display_keys}",
+                partial(self.run_action, command.action, screen),
+            )
 
 
 def run(repository: Repository, *, notice: str | None = None) -> None:

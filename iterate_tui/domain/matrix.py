@@ -33,10 +33,10 @@ LAYOUT: tuple[tuple[Quadrant, Quadrant], tuple[Quadrant, Quadrant]] = (
 def strategy(quadrant: Quadrant, settings: ProjectSettings) -> str:
     """What the reference says to do with a quadrant's experiments."""
     if quadrant is Quadrant.MOONSHOT:
-        return f"try selectively, at most {settings.moonshot_share:.0%} of budget"
+        return f"try selectively, {settings.moonshot_share:.0%} of budget"
     return {
         Quadrant.QUICK_WIN: "do immediately",
-        Quadrant.INCREMENTAL: "systematic search, fill gaps",
+        Quadrant.INCREMENTAL: "systematic search",
         Quadrant.AVOID: "document and skip",
     }[quadrant]
 

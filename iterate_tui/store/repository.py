@@ -8,8 +8,10 @@ counter) rebuilds it. Every method that changes something is one atomic write.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
-from typing import Any
+import functools
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from tinydb.table import Document
 
@@ -22,6 +24,22 @@ from .schema import EXPERIMENTS_TABLE, PROJECT_TABLE
 
 SETTINGS_ID = 1
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _locked(
+    method: Callable[Concatenate[Repository, P], R],
+) -> Callable[Concatenate[Repository, P], R]:
+    """Serialise access: the app re-reads an outside change in a worker thread."""
+
+    def wrapper(self: Repository, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    functools.update_wrapper(wrapper, method)
+    return wrapper
+
 
 class Repository:
     def __init__(self, store: ProjectStore) -> None:
@@ -31,6 +49,7 @@ class Repository:
         self._seen_load = -1
         #: Bumped on every change seen (own or outside); views compare it to redraw.
         self.revision = 0
+        self._lock = threading.RLock()
 
     # -- reading ----------------------------------------------------------------------------
     def _sync(self) -> None:
@@ -57,6 +76,7 @@ class Repository:
         self._seen_load = self.store.load_count
         self.revision += 1
 
+    @_locked
     def refresh_if_changed(self) -> bool:
         """Pick up another process's changes; True if anything was re-read."""
         if self.store.refresh_if_changed():
@@ -64,14 +84,17 @@ class Repository:
             return True
         return False
 
+    @_locked
     def experiments(self) -> list[Experiment]:
         self._sync()
         return list(self._experiments.values())
 
+    @_locked
     def count(self) -> int:
         self._sync()
         return len(self._experiments)
 
+    @_locked
     def get(self, exp_id: int) -> Experiment:
         self._sync()
         try:
@@ -79,6 +102,7 @@ class Repository:
         except KeyError:
             raise NotFoundError(f"there is no experiment #{exp_id}") from None
 
+    @_locked
     def settings(self) -> ProjectSettings:
         self._sync()
         return self._settings
@@ -90,6 +114,7 @@ class Repository:
         self.revision += 1
         return current
 
+    @_locked
     def add(self, exp: Experiment) -> Experiment:
         """Store a new experiment; returns it with its id."""
         doc = experiment_to_doc(exp)
@@ -101,6 +126,7 @@ class Repository:
             self._experiments[doc_id] = stored
         return stored
 
+    @_locked
     def add_many(self, experiments: Iterable[Experiment]) -> list[Experiment]:
         """Store several experiments as one write (all or nothing)."""
         docs = [experiment_to_doc(e) for e in experiments]
@@ -113,6 +139,7 @@ class Repository:
             self._experiments.update((e.id, e) for e in stored)
         return stored
 
+    @_locked
     def save(self, exp: Experiment) -> Experiment:
         """Replace a stored experiment by its new version (the whole document)."""
         doc = experiment_to_doc(exp)
@@ -126,6 +153,7 @@ class Repository:
             self._experiments[exp.id] = exp
         return exp
 
+    @_locked
     def put_back(self, exp: Experiment) -> Experiment:
         """Store an experiment under its own id whether or not it exists (used by undo)."""
         doc = experiment_to_doc(exp)
@@ -140,6 +168,7 @@ class Repository:
             self._experiments[exp.id] = exp
         return exp
 
+    @_locked
     def delete(self, exp_id: int) -> Experiment:
         """Remove an experiment; returns what was removed (so it can be put back)."""
         self._sync()
@@ -154,6 +183,7 @@ class Repository:
             self._experiments.pop(exp_id, None)
         return removed
 
+    @_locked
     def save_settings(self, settings: ProjectSettings) -> ProjectSettings:
         doc = settings_to_doc(settings)
         self._sync()
@@ -163,6 +193,7 @@ class Repository:
             self._settings = settings
         return settings
 
+    @_locked
     def reload_if_needed(self) -> None:
         self._sync()
 

@@ -1,0 +1,1 @@
+"""One module per screen; dialogs are modal screens used by several of them."""

@@ -1,0 +1,206 @@
+"""The backlog: every experiment ranked by score, with its detail and the triage keys."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Input, Static
+
+from .. import commands
+from ..domain.enums import Status
+from ..domain.errors import ValidationError
+from ..domain.experiment import Experiment
+from ..domain.ranking import Filter
+from ..widgets.columns import SORTABLE
+from ..widgets.detail import DetailPane
+from ..widgets.experiment_table import ExperimentTable, Sort
+from ..widgets.keypad import TriageKeypad
+from ..widgets.mode_bar import ModeBar
+from .base import ProjectScreen
+from .dialogs import SortPicker
+
+OPEN = frozenset({Status.IDEA, Status.BACKLOG, Status.RUNNING})
+
+
+class BacklogScreen(ProjectScreen):
+    MODE = "backlog"
+    COMMAND_LIST = commands.BACKLOG
+    BINDINGS: ClassVar[list[BindingType]] = commands.bindings(commands.BACKLOG)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter = Filter()
+        self.filter_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield ModeBar()
+        with Vertical(id="backlog"):
+            yield Static("", id="backlog-status")
+            yield Input(
+                placeholder="filter: words, status:idea quadrant:moonshot activity:data "
+                "tag:x tier:1, status:all  (enter applies, esc clears)",
+                id="filter",
+                compact=True,
+            )
+            yield ExperimentTable(id="backlog-table", empty_text="No experiments match.")
+            with Horizontal(id="backlog-bottom"):
+                yield DetailPane(id="detail")
+                yield TriageKeypad(id="keypad")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        self.sync(force=True)
+        self.query_one(ExperimentTable).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        super().on_resize(event)
+        keypad = self.query_one(TriageKeypad)
+        compact = event.size.width < 110
+        if keypad.show_defaults == compact:
+            keypad.show_defaults = not compact
+            keypad.set_class(compact, "-compact")
+            keypad.refresh()
+
+    @property
+    def table(self) -> ExperimentTable:
+        return self.query_one(ExperimentTable)
+
+    # -- data -------------------------------------------------------------------------------
+    def shows(self, exp: Experiment) -> bool:
+        settings = self.session.settings
+        if not self.filter.statuses and exp.status not in OPEN:
+            return False
+        return self.filter.matches(exp, settings)
+
+    def reload(self) -> None:
+        experiments = self.session.experiments()
+        self.total = len(experiments)
+        rows = [e for e in experiments if self.shows(e)]
+        self.table.set_rows(rows, self.session.settings)
+        self.update_status()
+        self.show_detail(self.table.current)
+
+    def apply_change(self, old: Experiment | None, new: Experiment | None) -> None:
+        self.total = self.session.repository.count()
+        shown_old = old if old is not None and self.shows(old) else None
+        shown_new = new if new is not None and self.shows(new) else None
+        self.table.replace(shown_old, shown_new, follow=True)
+        self.update_status()
+        self.show_detail(self.table.current)
+
+    def current(self) -> Experiment | None:
+        return self.table.current
+
+    def show_detail(self, exp: Experiment | None) -> None:
+        rank = self.table.rank_of(exp) if exp is not None else None
+        self.query_one(DetailPane).show(exp, self.session.settings, rank)
+
+    @on(ExperimentTable.Highlighted)
+    def _highlighted(self, event: ExperimentTable.Highlighted) -> None:
+        self.show_detail(event.experiment)
+
+    def update_status(self) -> None:
+        shown = len(self.table.rows)
+        label = {c.key: c.header for c in SORTABLE} | {"score": "score"}
+        arrow = "▼" if self.table.sort.descending else "▲"
+        text = Text()
+        text.append(f" {shown:,} shown", style="bold")
+        text.append(f" of {self.total:,} · sorted by {label[self.table.sort.column]} {arrow}")
+        scope = "open only" if not self.filter.statuses else ""
+        text.append(" · filter: ", style="dim")
+        text.append(self.filter_text or "none", style="italic" if self.filter_text else "dim")
+        if scope:
+            text.append(f" ({scope})", style="dim")
+        self.query_one("#backlog-status", Static).update(text)
+
+    # -- filter and sort --------------------------------------------------------------------
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.value = self.filter_text
+        box.focus()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self._apply_filter(event.value)
+        event.input.display = False
+        self.table.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        # Live filtering stays instant for modest projects; big ones filter on enter.
+        if self.session.repository.count() <= 2_000:
+            self._apply_filter(event.value, quiet=True)
+
+    def _apply_filter(self, query: str, quiet: bool = False) -> None:
+        try:
+            parsed = Filter.parse(query)
+        except ValidationError as exc:
+            if not quiet:
+                self.notify(str(exc), severity="error", markup=False)
+            return
+        self.filter = parsed
+        self.filter_text = query.strip()
+        self.reload()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.display:
+            box.display = False
+            self.table.focus()
+        if self.filter_text:
+            self._apply_filter("")
+
+    def action_sort(self) -> None:
+        choices = [("score", "score (rank)")] + [
+            (c.key, c.header if c.key != "title" else "title") for c in SORTABLE if c.key != "score"
+        ]
+        names = {
+            "Imp": "impact",
+            "P": "probability",
+            "EV": "expected value",
+            "Inf": "information value",
+            "T": "tier",
+        }
+        choices = [(key, names.get(label, label.lower())) for key, label in choices]
+
+        def chosen(key: str | None) -> None:
+            if key is None:
+                return
+            column = next((c for c in SORTABLE if c.key == key), None)
+            descending = column.descending_first if column is not None else True
+            self.table.set_sort(Sort(key, descending))
+            self.update_status()
+
+        self.app.push_screen(SortPicker(choices, self.table.sort.column), chosen)
+
+    def action_reverse_sort(self) -> None:
+        sort = self.table.sort
+        self.table.set_sort(Sort(sort.column, not sort.descending))
+        self.update_status()
+
+    @on(ExperimentTable.HeaderClicked)
+    def _header_clicked(self, event: ExperimentTable.HeaderClicked) -> None:
+        key = "score" if event.column == "rank" else event.column
+        sort = self.table.sort
+        if sort.column == key:
+            self.table.set_sort(Sort(key, not sort.descending))
+        else:
+            column = next((c for c in SORTABLE if c.key == key), None)
+            self.table.set_sort(Sort(key, column.descending_first if column else True))
+        self.update_status()
+
+    def action_zoom(self) -> None:
+        detail = self.query_one(DetailPane)
+        if self.maximized is detail:
+            self.minimize()
+            self.table.focus()
+        else:
+            detail.focus()
+            self.maximize(detail)

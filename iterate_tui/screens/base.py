@@ -1,0 +1,216 @@
+"""What the three project screens share: the session, keeping in step with the file, and the
+actions that change one experiment (triage, nudge, add, edit, start, finish, skip, delete).
+
+A screen applies its own changes incrementally (one row moves); when the repository's
+revision moved for another reason (another screen, an undo, a training script writing the
+file) it reloads everything the next time it is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from ..commands import Command
+from ..domain.enums import Quadrant
+from ..domain.errors import IterateError
+from ..domain.experiment import Experiment
+from ..domain.text import safe_for_display
+from ..widgets.mode_bar import ModeBar
+from .dialogs import ConfirmDialog, ReasonForm, ResultForm
+from .experiment_form import ExperimentForm
+
+if TYPE_CHECKING:
+    from ..app import IterateApp
+    from ..session import ProjectSession
+
+
+class ProjectScreen(Screen[None]):
+    MODE: ClassVar[str] = ""
+    COMMAND_LIST: ClassVar[tuple[Command, ...]] = ()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._synced_revision = -1
+
+    # -- shared state -----------------------------------------------------------------------
+    @property
+    def iterate_app(self) -> IterateApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def session(self) -> ProjectSession:
+        return self.iterate_app.session
+
+    def current(self) -> Experiment | None:
+        """The experiment the keys act on."""
+        raise NotImplementedError
+
+    def nudge_target(self) -> Experiment | None:
+        """The experiment the impact and probability nudges act on."""
+        return self.current()
+
+    def reload(self) -> None:
+        """Rebuild everything from the repository."""
+        raise NotImplementedError
+
+    def apply_change(self, old: Experiment | None, new: Experiment | None) -> None:
+        """One experiment changed (old -> new); update the views without a full reload."""
+        raise NotImplementedError
+
+    def on_resize(self, event: events.Resize) -> None:
+        # At 80 columns the keys need the room the palette hint takes (ctrl+p still works).
+        wide = event.size.width >= 100
+        for footer in self.query(Footer):
+            if footer.show_command_palette != wide:
+                footer.show_command_palette = wide
+                footer.refresh(recompose=True)
+
+    def on_screen_resume(self) -> None:
+        self.sync()
+
+    def sync(self, force: bool = False) -> None:
+        revision = self.session.repository.revision
+        if force or revision != self._synced_revision:
+            self.reload()
+            self._synced_revision = self.session.repository.revision
+        self.update_mode_bar()
+
+    def mark_synced(self) -> None:
+        self._synced_revision = self.session.repository.revision
+        self.update_mode_bar()
+
+    def update_mode_bar(self) -> None:
+        bar = self.query_one(ModeBar)
+        bar.active = self.MODE
+        bar.project = self.iterate_app.project_line()
+        bar.badge = self.iterate_app.mode_badges()
+        bar.notice = self.iterate_app.notice_line
+
+    # -- changing one experiment ------------------------------------------------------------
+    def change(self, old: Experiment, apply: Callable[[], Experiment]) -> Experiment | None:
+        try:
+            new = apply()
+        except IterateError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return None
+        if new is not old:
+            self.apply_change(old, new)
+        self.mark_synced()
+        return new
+
+    def _need_current(self) -> Experiment | None:
+        exp = self.current()
+        if exp is None:
+            self.notify("Nothing selected.", severity="warning", markup=False)
+        return exp
+
+    def _need_nudge_target(self) -> Experiment | None:
+        exp = self.nudge_target()
+        if exp is None:
+            self.notify("Nothing to nudge: triage an idea first.", severity="warning")
+        return exp
+
+    def action_triage(self, target: str) -> None:
+        exp = self._need_current()
+        if exp is not None:
+            quadrant = Quadrant(target)
+            self.change(exp, lambda: self.session.triage(exp.id, quadrant))
+
+    def action_nudge_impact(self, delta: int) -> None:
+        exp = self._need_nudge_target()
+        if exp is not None:
+            self.change(exp, lambda: self.session.nudge_impact(exp.id, delta))
+
+    def action_nudge_probability(self, steps: int) -> None:
+        exp = self._need_nudge_target()
+        if exp is not None:
+            self.change(exp, lambda: self.session.nudge_probability(exp.id, steps))
+
+    def action_start(self) -> None:
+        exp = self._need_current()
+        if exp is not None and self.change(exp, lambda: self.session.start(exp.id)):
+            self.notify(f"Started #{exp.id}; its estimates are frozen.", markup=False)
+
+    def action_add(self) -> None:
+        def added(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            try:
+                new = self.session.add(values)
+            except IterateError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.apply_change(None, new)
+            self.mark_synced()
+            note = " (answered 'no': skipped in Avoid)" if new.skip_reason else ""
+            self.notify(f"Added #{new.id}{note}.", markup=False)
+
+        self.app.push_screen(ExperimentForm(self.session.settings), added)
+
+    def action_edit(self) -> None:
+        exp = self._need_current()
+        if exp is None:
+            return
+
+        def edited(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.change(exp, lambda: self.session.edit(exp.id, values))
+
+        self.app.push_screen(ExperimentForm(self.session.settings, exp), edited)
+
+    def action_finish(self) -> None:
+        exp = self._need_current()
+        if exp is None:
+            return
+        if not exp.is_open:
+            self.notify(f"#{exp.id} is already {exp.status.label}.", severity="warning")
+            return
+
+        def finished(result: dict[str, Any] | None) -> None:
+            if result is not None:
+                self.change(exp, lambda: self.session.finish(exp.id, **result))
+
+        self.app.push_screen(ResultForm(exp, self.session.settings), finished)
+
+    def action_skip(self) -> None:
+        exp = self._need_current()
+        if exp is None:
+            return
+        if not exp.is_open:
+            self.notify(f"#{exp.id} is already {exp.status.label}.", severity="warning")
+            return
+
+        def skipped(reason: str | None) -> None:
+            if reason is not None:
+                self.change(exp, lambda: self.session.skip(exp.id, reason))
+
+        self.app.push_screen(ReasonForm(exp), skipped)
+
+    def action_delete(self) -> None:
+        exp = self._need_current()
+        if exp is None:
+            return
+        question = Text("Delete ", style="bold")
+        question.append(f"#{exp.id} ")
+        question.append(safe_for_display(exp.title))
+        question.append("?  (u undoes it)", style="dim")
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.session.delete(exp.id)
+            except IterateError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.apply_change(exp, None)
+            self.mark_synced()
+            self.notify(f"Deleted #{exp.id}; u brings it back.", markup=False)
+
+        self.app.push_screen(ConfirmDialog(question), answered)

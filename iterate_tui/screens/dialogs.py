@@ -1,0 +1,244 @@
+"""Small modal dialogs: finish with a result, skip with a reason, confirm, pick a sort."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from ..domain import fields, text
+from ..domain.enums import Outcome
+from ..domain.experiment import Experiment
+from ..domain.settings import ProjectSettings
+from ..domain.text import safe_for_display
+from .validators import DomainValidator
+
+
+def _heading(prefix: str, exp: Experiment) -> Text:
+    heading = Text(f"{prefix} #{exp.id} ", style="bold")
+    heading.append(safe_for_display(exp.title))
+    return heading
+
+
+def parse_values(raw: str) -> list[float]:
+    """Metric values separated by spaces or commas, one per seed."""
+    return [fields.finite(part, "value") for part in raw.replace(",", " ").split()]
+
+
+class _Form(ModalScreen[Any]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+    ]
+
+    def _problems(self) -> list[str]:
+        problems = []
+        for field in self.query(Input):
+            result = field.validate(field.value)
+            bad = result is not None and not result.is_valid
+            field.set_class(bad, "-invalid")
+            if bad and result is not None:
+                problems.extend(result.failure_descriptions)
+        return problems
+
+    def refresh_state(self) -> list[str]:
+        problems = self._problems()
+        self.query_one("#form-problems", Static).update(Text("\n".join(problems), style="bold"))
+        self.query_one("#save", Button).disabled = bool(problems)
+        return problems
+
+    def on_mount(self) -> None:
+        self.refresh_state()
+
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        self.refresh_state()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        problems = self.refresh_state()
+        if problems:
+            self.notify(problems[0], severity="error")
+            return
+        self.dismiss(self.result())
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def result(self) -> Any:
+        raise NotImplementedError
+
+    def buttons(self) -> ComposeResult:
+        yield Static("", id="form-problems")
+        with Horizontal(id="form-buttons"):
+            yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
+            yield Button("Cancel  esc", id="cancel", compact=True)
+
+
+class ResultForm(_Form):
+    """Outcome, metric value(s) (one per seed), actual cost and what was learned."""
+
+    def __init__(self, exp: Experiment, settings: ProjectSettings) -> None:
+        super().__init__()
+        self.exp = exp
+        self.settings = settings
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form"):
+            yield Static(_heading("Finish", self.exp), id="form-title")
+            with Grid(id="form-grid"):
+                yield Label("Outcome")
+                yield Select(
+                    [(o.label, o.value) for o in Outcome],
+                    value=Outcome.SUCCESS.value,
+                    allow_blank=False,
+                    id="outcome",
+                    compact=True,
+                )
+                yield Label(self.settings.metric_name[:18])
+                yield Input(
+                    placeholder="one value per seed: 0.741 0.745 0.739",
+                    id="values",
+                    compact=True,
+                    validators=[DomainValidator(parse_values)],
+                )
+                yield Label(f"Spent ({self.settings.budget_unit})"[:18])
+                yield Input(
+                    f"{self.exp.cost:g}",
+                    id="actual_cost",
+                    compact=True,
+                    validators=[
+                        DomainValidator(lambda v: fields.non_negative(v, "spent"), blank_ok=True)
+                    ],
+                )
+                yield Label("Learned")
+                yield Input(
+                    placeholder="what did this teach you?",
+                    id="learned",
+                    compact=True,
+                    validators=[DomainValidator(lambda v: text.note(v, "learned"))],
+                )
+            yield from self.buttons()
+
+    def refresh_state(self) -> list[str]:
+        problems = super().refresh_state()
+        outcome = self.query_one("#outcome", Select).value
+        values = self.query_one("#values", Input).value
+        if outcome == Outcome.SUCCESS.value and not values.strip():
+            problems.append("value: a success needs at least one metric value")
+            self.query_one("#form-problems", Static).update(Text("\n".join(problems), style="bold"))
+            self.query_one("#save", Button).disabled = True
+        return problems
+
+    @on(Select.Changed)
+    def _outcome_changed(self) -> None:
+        self.refresh_state()
+
+    def result(self) -> dict[str, Any]:
+        return {
+            "outcome": Outcome(str(self.query_one("#outcome", Select).value)),
+            "values": parse_values(self.query_one("#values", Input).value),
+            "actual_cost": self.query_one("#actual_cost", Input).value,
+            "learned": self.query_one("#learned", Input).value,
+        }
+
+
+class ReasonForm(_Form):
+    """Document and skip: why is it not worth running?"""
+
+    def __init__(self, exp: Experiment) -> None:
+        super().__init__()
+        self.exp = exp
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form", classes="-narrow"):
+            yield Static(_heading("Skip", self.exp), id="form-title")
+            with Grid(id="form-grid"):
+                yield Label("Reason")
+                yield Input(
+                    placeholder="why skip it? (kept with the experiment)",
+                    id="reason",
+                    compact=True,
+                    validators=[DomainValidator(_required_reason)],
+                )
+            yield from self.buttons()
+
+    def result(self) -> str:
+        return self.query_one("#reason", Input).value
+
+
+def _required_reason(value: str) -> str:
+    from ..domain.errors import ValidationError
+
+    reason = text.line(value, "reason")
+    if not reason:
+        raise ValidationError("reason", "say why it is skipped")
+    return reason
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: Text) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form", classes="-narrow"):
+            yield Static(self.question, id="form-title")
+            with Horizontal(id="form-buttons"):
+                yield Button("Yes  y", id="yes", variant="error", compact=True)
+                yield Button("No  n", id="no", compact=True)
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class SortPicker(ModalScreen[str | None]):
+    """Choose the column to sort the backlog by."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, choices: list[tuple[str, str]], current: str) -> None:
+        super().__init__()
+        self.choices = choices
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form", classes="-narrow"):
+            yield Static(Text("Sort by", style="bold"), id="form-title")
+            yield OptionList(
+                *[Option(label, id=key) for key, label in self.choices], id="sort-options"
+            )
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        keys = [key for key, _ in self.choices]
+        if self.current in keys:
+            options.highlighted = keys.index(self.current)
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

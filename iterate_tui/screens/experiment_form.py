@@ -1,0 +1,211 @@
+"""Add or edit an experiment. Every field is checked as it is typed, by the same rules as
+the command line; the form names what is wrong and will not save until all is well."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from ..domain import fields, text
+from ..domain.enums import IMPACT_LABELS, INFO_LABELS, TIER_LABELS, Activity, Status
+from ..domain.experiment import Experiment, Verdict, matters_verdict
+from ..domain.settings import ProjectSettings
+from .validators import DomainValidator
+
+_VERDICT_HINT = {
+    Verdict.YES: "reads as: yes",
+    Verdict.NO: "reads as: no → goes to Avoid and is skipped with this reason",
+    Verdict.UNSURE: "start with 'yes,' or 'no,' to answer",
+}
+
+
+def _tags_parse(value: str) -> tuple[str, ...]:
+    return fields.tags([value])
+
+
+class ExperimentForm(ModalScreen[dict[str, Any] | None]):
+    """Returns the raw field values (validated again by the domain when saved), or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+    ]
+
+    def __init__(self, settings: ProjectSettings, experiment: Experiment | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.experiment = experiment
+        self.require_estimates = experiment is not None and experiment.status is not Status.IDEA
+
+    def compose(self) -> ComposeResult:
+        exp = self.experiment
+        heading = "New experiment" if exp is None else f"Edit #{exp.id}"
+        unit = self.settings.budget_unit
+        with Vertical(id="form"):
+            yield Static(Text(heading, style="bold"), id="form-title")
+            with Grid(id="form-grid"):
+                yield Label("Title")
+                yield Input(
+                    exp.title if exp else "",
+                    placeholder="what will you try?",
+                    id="title",
+                    compact=True,
+                    validators=[DomainValidator(text.title)],
+                )
+                yield Label("Hypothesis")
+                yield Input(
+                    exp.hypothesis.replace("\n", " ") if exp else "",
+                    placeholder="if we …, then … because …",
+                    id="hypothesis",
+                    compact=True,
+                    validators=[DomainValidator(lambda v: text.note(v, "hypothesis"))],
+                )
+                yield Label("Does it matter?")
+                yield Input(
+                    exp.matters if exp else "",
+                    placeholder="yes, … / no, …",
+                    id="matters",
+                    compact=True,
+                    validators=[DomainValidator(lambda v: text.line(v, "does it matter?"))],
+                )
+                yield Label("")
+                yield Static("", id="matters-hint")
+                yield Label("Impact (1-5)")
+                yield Input(
+                    str(exp.impact) if exp and exp.impact else "",
+                    placeholder=" ".join(f"{k} {v}" for k, v in IMPACT_LABELS.items()),
+                    id="impact",
+                    compact=True,
+                    validators=[
+                        DomainValidator(fields.impact, blank_ok=not self.require_estimates)
+                    ],
+                )
+                yield Label("Probability")
+                yield Input(
+                    f"{exp.probability * 100:g}%" if exp and exp.probability is not None else "",
+                    placeholder="70%  (0.7 and 70 work too)",
+                    id="probability",
+                    compact=True,
+                    validators=[
+                        DomainValidator(fields.probability, blank_ok=not self.require_estimates)
+                    ],
+                )
+                yield Label(f"Cost ({unit})")
+                yield Input(
+                    f"{exp.cost:g}" if exp else "1",
+                    id="cost",
+                    compact=True,
+                    validators=[DomainValidator(fields.cost)],
+                )
+                yield Label("Information value")
+                yield Select(
+                    [(f"{k} {v}", k) for k, v in INFO_LABELS.items()],
+                    value=exp.info_value if exp else 0,
+                    allow_blank=False,
+                    id="info_value",
+                    compact=True,
+                )
+                yield Label("Activity")
+                yield Select(
+                    [(a.label, a.value) for a in Activity],
+                    value=(exp.activity if exp else Activity.MODEL_DEVELOPMENT).value,
+                    allow_blank=False,
+                    id="activity",
+                    compact=True,
+                )
+                yield Label("Compute tier")
+                yield Select(
+                    [(f"{k} {v}", k) for k, v in TIER_LABELS.items()],
+                    value=exp.tier if exp else 1,
+                    allow_blank=False,
+                    id="tier",
+                    compact=True,
+                )
+                yield Label("Explore/exploit")
+                yield Select(
+                    [
+                        ("auto (moonshots explore)", "auto"),
+                        ("explore", "explore"),
+                        ("exploit", "exploit"),
+                    ],
+                    value=_explore_value(exp),
+                    allow_blank=False,
+                    id="explore",
+                    compact=True,
+                )
+                yield Label("Tags")
+                yield Input(
+                    " ".join(exp.tags) if exp else "",
+                    placeholder="augmentation labels …",
+                    id="tags",
+                    compact=True,
+                    validators=[DomainValidator(_tags_parse)],
+                )
+            yield Static("", id="form-problems")
+            with Horizontal(id="form-buttons"):
+                yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
+                yield Button("Cancel  esc", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self._refresh_state()
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        self._refresh_state()
+
+    def _problems(self) -> list[str]:
+        problems = []
+        for field in self.query(Input):
+            result = field.validate(field.value)
+            field.set_class(result is not None and not result.is_valid, "-invalid")
+            if result is not None and not result.is_valid:
+                problems.extend(result.failure_descriptions)
+        return problems
+
+    def _refresh_state(self) -> None:
+        problems = self._problems()
+        self.query_one("#form-problems", Static).update(
+            Text("\n".join(problems), style="bold") if problems else Text("")
+        )
+        self.query_one("#save", Button).disabled = bool(problems)
+        verdict = matters_verdict(self.query_one("#matters", Input).value)
+        self.query_one("#matters-hint", Static).update(Text(_VERDICT_HINT[verdict], style="dim"))
+
+    def values(self) -> dict[str, Any]:
+        raw: dict[str, Any] = {
+            name: self.query_one(f"#{name}", Input).value
+            for name in ("title", "hypothesis", "matters", "impact", "probability", "cost")
+        }
+        raw["tags"] = self.query_one("#tags", Input).value
+        for name in ("info_value", "activity", "tier", "explore"):
+            raw[name] = self.query_one(f"#{name}", Select).value
+        return raw
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        problems = self._problems()
+        if problems:
+            self.notify(problems[0], severity="error")
+            return
+        self.dismiss(self.values())
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _explore_value(exp: Experiment | None) -> str:
+    if exp is None or exp.explore is None:
+        return "auto"
+    return "explore" if exp.explore else "exploit"

@@ -1,0 +1,169 @@
+"""The prioritization matrix: the open experiments of each quadrant, with counts and strategy.
+
+Drawn the way the triage keys lie on the keyboard (q w over a s): high impact on top, high
+probability on the right. The same keys move the selected experiment to another quadrant,
+and the cursor follows it there.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Grid, Vertical
+from textual.widgets import Footer, Static
+
+from .. import commands
+from ..domain.enums import Quadrant
+from ..domain.experiment import Experiment
+from ..domain.matrix import LAYOUT, quadrant, strategy
+from ..domain.scoring import expected_value, score
+from ..domain.settings import ProjectSettings
+from ..domain.text import safe_for_display
+from ..widgets.columns import COMPACT_COLUMNS
+from ..widgets.experiment_table import ExperimentTable
+from ..widgets.keypad import KEYS, quadrant_class
+from ..widgets.mode_bar import ModeBar
+from .base import ProjectScreen
+
+ORDER: tuple[Quadrant, ...] = (*LAYOUT[0], *LAYOUT[1])
+
+
+def table_id(q: Quadrant) -> str:
+    return f"quadrant-{quadrant_class(q)}"
+
+
+class MatrixScreen(ProjectScreen):
+    MODE = "matrix"
+    COMMAND_LIST = commands.MATRIX
+    BINDINGS: ClassVar[list[BindingType]] = commands.bindings(commands.MATRIX)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.focused_quadrant = Quadrant.QUICK_WIN
+
+    def compose(self) -> ComposeResult:
+        yield ModeBar()
+        yield Static("", id="matrix-legend")
+        with Grid(id="matrix"):
+            for q in ORDER:
+                with Vertical(classes=f"quadrant {quadrant_class(q)}"):
+                    yield Static("", id=f"{table_id(q)}-title", classes="quadrant-title")
+                    yield ExperimentTable(
+                        COMPACT_COLUMNS,
+                        id=table_id(q),
+                        classes="-cursor-on-focus",
+                        empty_text="none open",
+                    )
+        yield Static("", id="matrix-selected")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sync(force=True)
+        self.table(self.focused_quadrant).focus()
+
+    def table(self, q: Quadrant) -> ExperimentTable:
+        return self.query_one(f"#{table_id(q)}", ExperimentTable)
+
+    # -- data -------------------------------------------------------------------------------
+    def placed(self, exp: Experiment | None, settings: ProjectSettings) -> Quadrant | None:
+        """The quadrant an experiment is drawn in (open and estimated), or None."""
+        if exp is None or not exp.is_open:
+            return None
+        return quadrant(exp, settings)
+
+    def reload(self) -> None:
+        settings = self.session.settings
+        groups: dict[Quadrant, list[Experiment]] = {q: [] for q in Quadrant}
+        for exp in self.session.experiments():
+            q = self.placed(exp, settings)
+            if q is not None:
+                groups[q].append(exp)
+        for q in ORDER:
+            self.table(q).set_rows(groups[q], settings)
+        self.update_titles()
+
+    def apply_change(self, old: Experiment | None, new: Experiment | None) -> None:
+        settings = self.session.settings
+        was = self.placed(old, settings)
+        now = self.placed(new, settings)
+        if was is not None:
+            self.table(was).replace(old, new if now is was else None, follow=True)
+        if now is not None and now is not was:
+            target = self.table(now)
+            target.replace(None, new, follow=True)
+            if self.focused is not None and isinstance(self.focused, ExperimentTable):
+                target.focus()
+        self.update_titles()
+
+    def current(self) -> Experiment | None:
+        return self.table(self.focused_quadrant).current
+
+    # -- drawing ----------------------------------------------------------------------------
+    def update_titles(self) -> None:
+        settings = self.session.settings
+        for q in ORDER:
+            title = Text()
+            title.append(f" {KEYS[q]} ", style="reverse")
+            title.append(f" {q.label} ", style="bold")
+            title.append(f"{len(self.table(q).rows)} open", style="bold")
+            title.append("\n ")
+            title.append(strategy(q, settings), style="italic")
+            self.query_one(f"#{table_id(q)}-title", Static).update(title)
+        legend = Text(no_wrap=True, overflow="ellipsis")
+        legend.append(
+            f" top: impact ≥ {settings.impact_threshold} · right: probability ≥ "
+            f"{settings.probability_threshold:.0%} · tab ←→ quadrant · q w a s move",
+            style="dim",
+        )
+        self.query_one("#matrix-legend", Static).update(legend)
+        self.show_selected(self.current())
+
+    def show_selected(self, exp: Experiment | None) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if exp is None:
+            text.append(" Nothing selected in this quadrant.", style="dim")
+        else:
+            settings = self.session.settings
+            ev = expected_value(exp)
+            value = score(exp, settings)
+            text.append(f" #{exp.id} ", style="dim")
+            text.append(safe_for_display(exp.title), style="bold")
+            text.append(
+                f"  impact {exp.impact} · probability {exp.probability:.0%}"
+                f" · EV {ev:.2f} · score {value:.2f} · {exp.status.label}"
+                if ev is not None and value is not None
+                else f"  {exp.status.label}"
+            )
+        self.query_one("#matrix-selected", Static).update(text)
+
+    # -- focus between quadrants ------------------------------------------------------------
+    @on(ExperimentTable.Highlighted)
+    def _highlighted(self, event: ExperimentTable.Highlighted) -> None:
+        if event.table.has_focus:
+            self.show_selected(event.experiment)
+
+    def on_descendant_focus(self) -> None:
+        focused = self.focused
+        for q in ORDER:
+            if focused is self.table(q):
+                self.focused_quadrant = q
+                self.show_selected(self.current())
+
+    def _focus_quadrant(self, q: Quadrant) -> None:
+        self.focused_quadrant = q
+        self.table(q).focus()
+        self.show_selected(self.current())
+
+    def action_cycle(self, delta: int) -> None:
+        index = ORDER.index(self.focused_quadrant)
+        self._focus_quadrant(ORDER[(index + delta) % len(ORDER)])
+
+    def action_across(self, delta: int) -> None:
+        index = ORDER.index(self.focused_quadrant)
+        row, column = divmod(index, 2)
+        column = min(1, max(0, column + delta))
+        self._focus_quadrant(ORDER[row * 2 + column])

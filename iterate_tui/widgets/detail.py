@@ -1,0 +1,147 @@
+"""The selected experiment in full: what it tests, why it matters, why it ranks where it does.
+
+Everything a person typed is added to Rich ``Text`` as plain strings (never parsed as markup)
+after ``safe_for_display``, so a title like ``[/] baseline`` prints exactly as typed.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ..domain.enums import IMPACT_LABELS, INFO_LABELS, TIER_LABELS, Status
+from ..domain.experiment import Experiment, Verdict
+from ..domain.matrix import is_explore, quadrant, strategy
+from ..domain.scoring import breakdown
+from ..domain.settings import ProjectSettings
+from ..domain.text import safe_for_display
+
+LABEL = "bold"
+MUTED = "dim"
+
+
+def _plain(value: str) -> str:
+    return safe_for_display(value)
+
+
+def _multiline(value: str) -> Text:
+    return Text("\n").join(Text(safe_for_display(line)) for line in value.splitlines())
+
+
+def _estimate(value: float | int | None, field: str) -> str:
+    if value is None:
+        return "—"
+    if field == "probability":
+        return f"{float(value):.0%}"
+    return f"{value:g}"
+
+
+def describe(exp: Experiment, settings: ProjectSettings, rank: int | None = None) -> Text:
+    """The detail text of one experiment."""
+    q = quadrant(exp, settings)
+    text = Text()
+    text.append(f"#{exp.id} ", style=MUTED)
+    text.append(_plain(exp.title), style="bold")
+    text.append("\n")
+    facts = [
+        q.label if q else "not estimated",
+        exp.status.label,
+        f"tier {exp.tier} {TIER_LABELS[exp.tier]}",
+        "explore" if is_explore(exp, settings) else "exploit",
+        exp.activity.label,
+    ]
+    text.append(" · ".join(facts), style=MUTED)
+    if q is not None and exp.is_open:
+        text.append(f"  ({strategy(q, settings)})", style=MUTED)
+    text.append("\n")
+    if exp.tags:
+        text.append("tags ", style=LABEL)
+        text.append(", ".join(_plain(t) for t in exp.tags))
+        text.append("\n")
+
+    text.append("Hypothesis ", style=LABEL)
+    text.append_text(_multiline(exp.hypothesis) if exp.hypothesis else Text("—", style=MUTED))
+    text.append("\n")
+    text.append("Does it matter? ", style=LABEL)
+    if exp.matters:
+        text.append(_plain(exp.matters))
+        if exp.verdict is Verdict.UNSURE:
+            text.append("  (unsure)", style=MUTED)
+    else:
+        text.append("not answered", style=MUTED)
+    text.append("\n")
+
+    text.append("Estimates ", style=LABEL)
+    impact = f"impact {exp.impact} {IMPACT_LABELS[exp.impact]}" if exp.impact else "impact —"
+    probability = _estimate(exp.probability, "probability")
+    text.append(
+        f"{impact} · probability {probability} · cost {exp.cost:g} {settings.budget_unit}"
+        f" · information {exp.info_value} {INFO_LABELS[exp.info_value]}\n"
+    )
+
+    parts = breakdown(exp, settings)
+    if parts is None:
+        text.append("Score ", style=LABEL)
+        text.append("— give impact and probability (triage it) to rank it\n", style=MUTED)
+    else:
+        heading = f"Why ranked #{rank}" if rank is not None else "Score"
+        text.append(f"{heading}\n", style=LABEL)
+        for line in parts.lines(settings.budget_unit):
+            text.append(f"  {line}\n")
+
+    if exp.started_impact is not None and exp.started_probability is not None:
+        text.append("Frozen at start ", style=LABEL)
+        text.append(f"impact {exp.started_impact} · probability {exp.started_probability:.0%}\n")
+    if exp.status is Status.DONE:
+        text.append("Result ", style=LABEL)
+        text.append(exp.outcome.label if exp.outcome else "—")
+        if exp.values:
+            values = ", ".join(f"{v:g}" for v in exp.values)
+            text.append(f" · {settings.metric_name} {values}")
+            if len(exp.values) > 1:
+                mean = statistics.fmean(exp.values)
+                std = statistics.stdev(exp.values)
+                text.append(f" (mean {mean:.4g} ± {std:.2g}, {len(exp.values)} seeds)")
+        if exp.actual_cost is not None:
+            text.append(f" · spent {exp.actual_cost:g} {settings.budget_unit}")
+        text.append("\n")
+        if exp.learned:
+            text.append("Learned ", style=LABEL)
+            text.append_text(_multiline(exp.learned))
+            text.append("\n")
+    if exp.status is Status.SKIPPED:
+        text.append("Skipped ", style=LABEL)
+        text.append(_plain(exp.skip_reason) or "—")
+        text.append("\n")
+
+    if exp.history:
+        text.append("Estimate history\n", style=LABEL)
+        for change in reversed(exp.history[-8:]):
+            old = _estimate(change.old, change.field)
+            new = _estimate(change.new, change.field)
+            text.append(f"  {change.at:%Y-%m-%d %H:%M} {change.field} {old} → {new}", style=MUTED)
+            if change.reason:
+                text.append(f"  ({_plain(change.reason)})", style=MUTED)
+            text.append("\n")
+        if len(exp.history) > 8:
+            text.append(f"  … {len(exp.history) - 8} earlier changes\n", style=MUTED)
+    text.rstrip()
+    return text
+
+
+class DetailPane(VerticalScroll, can_focus=True):
+    """A scrollable view of one experiment."""
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(Text("No experiment selected.", style=MUTED), id="detail-text")
+
+    def show(self, exp: Experiment | None, settings: ProjectSettings, rank: int | None) -> None:
+        body = self.query_one("#detail-text", Static)
+        if exp is None:
+            body.update(Text("No experiment selected.", style=MUTED))
+        else:
+            body.update(describe(exp, settings, rank))
+        self.scroll_home(animate=False)
