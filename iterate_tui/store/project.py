@@ -70,6 +70,11 @@ class ProjectStore:
             if not self.path.exists():
                 self.storage.write_now(empty_project({"created_by": f"iterate-tui {__version__}"}))
                 return
+            # Tighten permissions before reading: a chmod changes the ctime the staleness
+            # check compares, so doing it after would look like an outside change.
+            if os.stat(self.path).st_mode & 0o077:
+                with contextlib.suppress(OSError):
+                    os.chmod(self.path, 0o600)
             data = self.storage.load()
             try:
                 version = version_of(data)
@@ -84,9 +89,6 @@ class ProjectStore:
                 )
             elif version < self.schema_version:
                 self._migrate(data, version)
-            if os.stat(self.path).st_mode & 0o077 and self.read_only_reason is None:
-                with contextlib.suppress(OSError):
-                    os.chmod(self.path, 0o600)
 
     def _migrate(self, data: RawData, version: int) -> None:
         take_backup(self.path, f"before-migration-v{version}")

@@ -1,0 +1,182 @@
+"""The backlog driven by the keys a person presses; the store is checked afterwards and
+after reopening the file, as the next morning's session would see it."""
+
+from __future__ import annotations
+
+from iterate_tui.domain.enums import Outcome, Quadrant, Status
+from iterate_tui.domain.matrix import quadrant
+from iterate_tui.screens.backlog import BacklogScreen
+from iterate_tui.screens.dialogs import ConfirmDialog
+from iterate_tui.screens.experiment_form import ExperimentForm
+from iterate_tui.store.repository import Repository
+from iterate_tui.widgets.experiment_table import ExperimentTable
+
+from .conftest import reopen
+
+
+def titles(app: object) -> list[str]:
+    table = app.screen.query_one(ExperimentTable)  # type: ignore[attr-defined]
+    return [e.title for e in table.rows]
+
+
+def select(app: object, title: str) -> None:
+    table = app.screen.query_one(ExperimentTable)  # type: ignore[attr-defined]
+    exp = next(e for e in table.rows if e.title == title)
+    assert table.select_id(exp.id)
+
+
+async def test_add_with_the_form_saves_at_once(repo: Repository, make_app, db_path) -> None:
+    app = make_app(repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        assert isinstance(app.screen, ExperimentForm)
+        await pilot.press(*"Label smoothing 0.1")
+        await pilot.press("tab", *"if labels are noisy then smoothing helps")
+        await pilot.press("tab", *"yes, +1 F1 on noisy queues")
+        await pilot.press("tab", "4", "tab", *"60%", "tab", *"3")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, BacklogScreen)
+        assert "Label smoothing 0.1" in titles(app)
+    stored = reopen(db_path).experiments()
+    assert [(e.title, e.impact, e.probability, e.cost) for e in stored] == [
+        ("Label smoothing 0.1", 4, 0.6, 3.0)
+    ]
+
+
+async def test_form_names_the_bad_field_and_saves_nothing(repo: Repository, make_app) -> None:
+    app = make_app(repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n", *"Bad estimate", "tab", "tab", "tab", "tab", *"150%")
+        await pilot.pause()
+        problems = str(app.screen.query_one("#form-problems").render())
+        assert "probability" in problems
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ExperimentForm)  # still open, nothing saved
+        await pilot.press("escape")
+    assert repo.count() == 0
+
+
+async def test_answering_no_sends_the_idea_to_avoid(repo: Repository, make_app, db_path) -> None:
+    app = make_app(repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n", *"Tune the legacy queue", "tab", "tab")
+        await pilot.press(*"no, that queue is retired next month", "ctrl+s")
+        await pilot.pause()
+    (exp,) = reopen(db_path).experiments()
+    assert exp.status is Status.SKIPPED
+    assert quadrant(exp, reopen(db_path).settings()) is Quadrant.AVOID
+    assert exp.skip_reason == "does not matter: no, that queue is retired next month"
+
+
+async def test_triage_keys_from_the_backlog_and_undo(seeded: Repository, make_app, db_path):
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        select(app, "Bigger batch")
+        await pilot.press("w")
+        exp = next(e for e in seeded.experiments() if e.title == "Bigger batch")
+        assert exp.status is Status.BACKLOG and (exp.impact, exp.probability) == (4, 0.7)
+        assert app.screen.query_one(ExperimentTable).current.title == "Bigger batch"
+        await pilot.press("plus", "greater_than_sign")
+        assert (seeded.get(exp.id).impact, seeded.get(exp.id).probability) == (5, 0.75)
+        await pilot.press("u", "u", "u")
+        await pilot.pause()
+    back = reopen(db_path).get(exp.id)
+    assert back.status is Status.IDEA and back.impact is None and back.probability is None
+
+
+async def test_filter_by_tag_status_and_text(seeded: Repository, make_app) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert len(titles(app)) == 6
+        await pilot.press("slash", *"tag:loss", "enter")
+        await pilot.pause()
+        assert sorted(titles(app)) == ["Class-weighted loss", "Distil a 7B teacher", "Warmup sweep"]
+        await pilot.press("slash", *"status:idea mixup", "enter")
+        await pilot.pause()
+        assert titles(app) == ["Mixup on embeddings"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(titles(app)) == 6
+
+
+async def test_start_finish_and_skip(seeded: Repository, make_app, db_path) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        select(app, "Class-weighted loss")
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press("tab", *"0.741 0.745", "tab", *"2.5", "tab")
+        await pilot.press(*"helps the long tail", "enter")
+        await pilot.pause()
+        select(app, "Warmup sweep")
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("enter")  # empty reason: refused, form stays
+        await pilot.pause()
+        await pilot.press(*"scheduler already tuned", "enter")
+        await pilot.pause()
+        # finished and skipped experiments leave the default (open) view
+        assert "Class-weighted loss" not in titles(app)
+        assert "Warmup sweep" not in titles(app)
+    stored = {e.title: e for e in reopen(db_path).experiments()}
+    done = stored["Class-weighted loss"]
+    assert done.status is Status.DONE and done.outcome is Outcome.SUCCESS
+    assert done.values == (0.741, 0.745) and done.actual_cost == 2.5
+    assert done.started_impact == 4 and done.started_probability == 0.7
+    assert done.learned == "helps the long tail"
+    skipped = stored["Warmup sweep"]
+    assert skipped.status is Status.SKIPPED and skipped.skip_reason == "scheduler already tuned"
+
+
+async def test_delete_asks_first_and_undo_brings_it_back(
+    seeded: Repository, make_app, db_path
+) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        select(app, "Warmup sweep")
+        await pilot.press("delete")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert reopen(db_path).count() == 6
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert "Warmup sweep" not in titles(app)
+        assert reopen(db_path).count() == 5
+        await pilot.press("u")
+        await pilot.pause()
+        assert "Warmup sweep" in titles(app)
+    assert {e.title for e in reopen(db_path).experiments()} >= {"Warmup sweep"}
+
+
+async def test_sort_by_cost_and_reverse(seeded: Repository, make_app) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.screen.query_one(ExperimentTable).set_sort(
+            type(app.screen.query_one(ExperimentTable).sort)("cost", True)
+        )
+        await pilot.pause()
+        costs = [e.cost for e in app.screen.query_one(ExperimentTable).rows]
+        assert costs == sorted(costs, reverse=True)
+        await pilot.press("O")
+        costs = [e.cost for e in app.screen.query_one(ExperimentTable).rows]
+        assert costs == sorted(costs)
+
+
+async def test_sort_picker_by_keys(seeded: Repository, make_app) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # the first column after the score: title
+        await pilot.pause()
+        table = app.screen.query_one(ExperimentTable)
+        assert table.sort.column != "score"
+        assert "sorted by" in str(app.screen.query_one("#backlog-status").render())
