@@ -25,7 +25,7 @@ from .domain.enums import Direction, Status
 from .domain.errors import IterateError
 from .domain.experiment import utc_now
 from .screens.backlog import BacklogScreen
-from .screens.base import ProjectScreen
+from .screens.base import ProjectScreen, problem_text
 from .screens.help import HelpScreen
 from .screens.matrix import MatrixScreen
 from .screens.triage import TriageScreen
@@ -142,8 +142,8 @@ class IterateApp(App[None]):
         except NothingToUndo:
             self.notify("Nothing to undo.", severity="warning", markup=False)
             return
-        except IterateError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+        except (IterateError, OSError) as exc:
+            self.notify(problem_text(exc), severity="error", markup=False)
             return
         screen = self._project_screen()
         if screen is not None:

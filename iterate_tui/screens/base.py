@@ -30,6 +30,13 @@ if TYPE_CHECKING:
     from ..session import ProjectSession
 
 
+def problem_text(exc: Exception) -> str:
+    """What to tell the person when a change could not be saved (nothing was written)."""
+    if isinstance(exc, OSError):
+        return f"Not saved: {exc.strerror or exc} ({exc.filename or 'project file'})"
+    return str(exc)
+
+
 class ProjectScreen(Screen[None]):
     MODE: ClassVar[str] = ""
     COMMAND_LIST: ClassVar[tuple[Command, ...]] = ()
@@ -96,8 +103,8 @@ class ProjectScreen(Screen[None]):
     def change(self, old: Experiment, apply: Callable[[], Experiment]) -> Experiment | None:
         try:
             new = apply()
-        except IterateError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+        except (IterateError, OSError) as exc:
+            self.notify(problem_text(exc), severity="error", markup=False)
             return None
         if new is not old:
             self.apply_change(old, new)
@@ -143,8 +150,8 @@ class ProjectScreen(Screen[None]):
                 return
             try:
                 new = self.session.add(values)
-            except IterateError as exc:
-                self.notify(str(exc), severity="error", markup=False)
+            except (IterateError, OSError) as exc:
+                self.notify(problem_text(exc), severity="error", markup=False)
                 return
             self.apply_change(None, new)
             self.mark_synced()
@@ -206,8 +213,8 @@ class ProjectScreen(Screen[None]):
                 return
             try:
                 self.session.delete(exp.id)
-            except IterateError as exc:
-                self.notify(str(exc), severity="error", markup=False)
+            except (IterateError, OSError) as exc:
+                self.notify(problem_text(exc), severity="error", markup=False)
                 return
             self.apply_change(exp, None)
             self.mark_synced()
