@@ -72,6 +72,11 @@ class ProjectSession:
         self._undo.append(Change(description, before, after))
         del self._undo[:-UNDO_DEPTH]
 
+    def _current(self, exp_id: int) -> Experiment:
+        """The experiment as it is on disk now: a change is never built on a stale copy."""
+        self.repository.refresh_if_changed()
+        return self.repository.get(exp_id)
+
     def _save(self, description: str, before: Experiment, after: Experiment) -> Experiment:
         if after is before:
             return before
@@ -85,28 +90,28 @@ class ProjectSession:
         return exp
 
     def edit(self, exp_id: int, values: Mapping[str, Any]) -> Experiment:
-        before = self.get(exp_id)
+        before = self._current(exp_id)
         after = lifecycle.edit(before, values, self.settings, self.clock())
         return self._save(f"edit #{exp_id}", before, after)
 
     def triage(self, exp_id: int, target: Quadrant) -> Experiment:
-        before = self.get(exp_id)
+        before = self._current(exp_id)
         after = lifecycle.triage(before, target, self.settings, self.clock())
         return self._save(f"triage #{exp_id} to {target.label}", before, after)
 
     def nudge_impact(self, exp_id: int, delta: int) -> Experiment:
-        before = self.get(exp_id)
+        before = self._current(exp_id)
         return self._save(
             f"impact of #{exp_id}", before, lifecycle.nudge_impact(before, delta, self.clock())
         )
 
     def nudge_probability(self, exp_id: int, steps: int) -> Experiment:
-        before = self.get(exp_id)
+        before = self._current(exp_id)
         after = lifecycle.nudge_probability(before, steps, self.clock())
         return self._save(f"probability of #{exp_id}", before, after)
 
     def start(self, exp_id: int) -> Experiment:
-        before = self.get(exp_id)
+        before = self._current(exp_id)
         return self._save(f"start #{exp_id}", before, lifecycle.start(before, self.clock()))
 
     def finish(
@@ -117,12 +122,12 @@ class ProjectSession:
         actual_cost: str | float | None = None,
         learned: str = "",
     ) -> Experiment:
-        before = self.get(exp_id)
+        before = self._current(exp_id)
         after = lifecycle.finish(before, outcome, values, self.clock(), actual_cost, learned)
         return self._save(f"finish #{exp_id}", before, after)
 
     def skip(self, exp_id: int, reason: str) -> Experiment:
-        before = self.get(exp_id)
+        before = self._current(exp_id)
         return self._save(f"skip #{exp_id}", before, lifecycle.skip(before, reason, self.clock()))
 
     def delete(self, exp_id: int) -> Experiment:
@@ -136,7 +141,7 @@ class ProjectSession:
             raise NothingToUndo("nothing to undo")
         change = self._undo[-1]
         try:
-            current: Experiment | None = self.repository.get(change.exp_id)
+            current: Experiment | None = self._current(change.exp_id)
         except NotFoundError:
             current = None
         if current != change.after:

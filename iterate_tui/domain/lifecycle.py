@@ -17,7 +17,7 @@ from . import fields, text
 from .enums import Activity, Outcome, Quadrant, Status
 from .errors import TransitionError, ValidationError
 from .experiment import EstimateChange, Experiment, Verdict
-from .matrix import SNAP_DEFAULTS, quadrant
+from .matrix import quadrant, snap_point
 from .settings import ProjectSettings
 
 ESTIMATE_FIELDS = ("impact", "probability", "cost", "info_value")
@@ -142,7 +142,10 @@ def apply_matters_rule(exp: Experiment, settings: ProjectSettings, now: datetime
     if exp.status is not Status.IDEA or exp.verdict is not Verdict.NO:
         return exp
     triaged = triage(exp, Quadrant.AVOID, settings, now)
-    return skip(triaged, f"does not matter: {exp.matters}", now)
+    reason = f"does not matter: {exp.matters}"
+    if len(reason) > text.LINE_MAX:  # the answer may itself be LINE_MAX long
+        reason = reason[: text.LINE_MAX - 1] + "…"
+    return skip(triaged, reason, now)
 
 
 def triage(
@@ -158,7 +161,7 @@ def triage(
         raise TransitionError(f"#{exp.id} is {exp.status.label}: only open experiments move")
     updates: dict[str, Any] = {}
     if quadrant(exp, settings) is not target:
-        impact, probability = SNAP_DEFAULTS[target]
+        impact, probability = snap_point(target, settings)
         updates = {"impact": impact, "probability": probability}
     if exp.status is Status.IDEA:
         updates["status"] = Status.BACKLOG

@@ -30,6 +30,21 @@ LAYOUT: tuple[tuple[Quadrant, Quadrant], tuple[Quadrant, Quadrant]] = (
 )
 
 
+def snap_point(target: Quadrant, settings: ProjectSettings) -> tuple[int, float]:
+    """The estimates triage snaps to: the quadrant's default, moved inside the quadrant
+    when the project's thresholds are not the defaults (so a quick win stays a quick win)."""
+    impact, probability = SNAP_DEFAULTS[target]
+    if target in (Quadrant.QUICK_WIN, Quadrant.MOONSHOT):
+        impact = max(impact, settings.impact_threshold)
+    else:
+        impact = min(impact, settings.impact_threshold - 1)
+    if target in (Quadrant.QUICK_WIN, Quadrant.INCREMENTAL):
+        probability = max(probability, settings.probability_threshold)
+    else:
+        probability = min(probability, settings.probability_threshold - 0.05)
+    return min(5, max(1, impact)), round(min(1.0, max(0.0, probability)), 4)
+
+
 def strategy(quadrant: Quadrant, settings: ProjectSettings) -> str:
     """What the reference says to do with a quadrant's experiments."""
     if quadrant is Quadrant.MOONSHOT:

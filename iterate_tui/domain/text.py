@@ -14,15 +14,24 @@ TITLE_MAX = 200
 LINE_MAX = 2_000
 NOTE_MAX = 100_000
 
-# Bidi embedding, override and isolate controls, plus the Arabic letter mark.
-_BIDI = [0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0x061C]
+# Bidi embedding, override and isolate controls, the direction marks and the Arabic letter
+# mark.
+_BIDI = [
+    0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0x061C,
+    0x200E, 0x200F,
+]  # fmt: skip
+# Unicode line and paragraph separators break a line like a newline does.
+_SEPARATORS = (0x2028, 0x2029)
 _CONTROL = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]
 
 _DROP_ALL = {cp: None for cp in (*_CONTROL, *_BIDI)}
 # Multi-line text keeps newline and tab; a carriage return becomes nothing (CRLF -> LF).
-_DROP_MULTILINE = {cp: None for cp in _DROP_ALL if cp not in (0x09, 0x0A)}
+_DROP_MULTILINE = {
+    **{cp: None for cp in _DROP_ALL if cp not in (0x09, 0x0A)},
+    **dict.fromkeys(_SEPARATORS, "\n"),
+}
 # Single-line text turns newline and tab into spaces rather than gluing words together.
-_DROP_SINGLE = {**_DROP_ALL, 0x09: " ", 0x0A: " "}
+_DROP_SINGLE = {**_DROP_ALL, 0x09: " ", 0x0A: " ", **dict.fromkeys(_SEPARATORS, " ")}
 
 
 def clean_line(value: str) -> str:
