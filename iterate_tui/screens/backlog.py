@@ -16,6 +16,7 @@ from ..domain.enums import Status
 from ..domain.errors import ValidationError
 from ..domain.experiment import Experiment
 from ..domain.ranking import Filter
+from ..domain.settings import ProjectSettings
 from ..widgets.columns import SORTABLE
 from ..widgets.detail import DetailPane
 from ..widgets.experiment_table import ExperimentTable, Sort
@@ -72,24 +73,25 @@ class BacklogScreen(ProjectScreen):
         return self.query_one(ExperimentTable)
 
     # -- data -------------------------------------------------------------------------------
-    def shows(self, exp: Experiment) -> bool:
-        settings = self.session.settings
+    def shows(self, exp: Experiment, settings: ProjectSettings) -> bool:
         if not self.filter.statuses and exp.status not in OPEN:
             return False
         return self.filter.matches(exp, settings)
 
     def reload(self) -> None:
         experiments = self.session.experiments()
+        settings = self.session.settings
         self.total = len(experiments)
-        rows = [e for e in experiments if self.shows(e)]
-        self.table.set_rows(rows, self.session.settings)
+        rows = [e for e in experiments if self.shows(e, settings)]
+        self.table.set_rows(rows, settings)
         self.update_status()
         self.show_detail(self.table.current)
 
     def apply_change(self, old: Experiment | None, new: Experiment | None) -> None:
         self.total = self.session.repository.count()
-        shown_old = old if old is not None and self.shows(old) else None
-        shown_new = new if new is not None and self.shows(new) else None
+        settings = self.session.settings
+        shown_old = old if old is not None and self.shows(old, settings) else None
+        shown_new = new if new is not None and self.shows(new, settings) else None
         self.table.replace(shown_old, shown_new, follow=True)
         self.update_status()
         self.show_detail(self.table.current)

@@ -16,6 +16,12 @@ from ..domain.errors import ValidationError
 from ..domain.experiment import EstimateChange, Experiment
 from ..domain.settings import ProjectSettings
 
+# Looking members up by value in a dict is several times faster than calling the enum,
+# which matters when 10,000 experiments are read at start-up. A bad value is a KeyError.
+_ACTIVITY = {m.value: m for m in Activity}
+_STATUS = {m.value: m for m in Status}
+_OUTCOME = {m.value: m for m in Outcome}
+
 
 def _ts(value: datetime) -> str:
     return value.isoformat().replace("+00:00", "Z")
@@ -101,12 +107,12 @@ def doc_to_experiment(doc_id: int, doc: dict[str, Any]) -> Experiment:
         probability=get("probability"),
         cost=doc["cost"],
         info_value=get("info_value", 0),
-        activity=Activity(doc["activity"]),
+        activity=_ACTIVITY[doc["activity"]],
         tier=get("tier", 1),
         explore=get("explore"),
         tags=tuple(get("tags", ())),
-        status=Status(doc["status"]),
-        outcome=Outcome(outcome) if outcome else None,
+        status=_STATUS[doc["status"]],
+        outcome=_OUTCOME[outcome] if outcome else None,
         values=tuple(get("values", ())),
         actual_cost=get("actual_cost"),
         learned=get("learned", ""),

@@ -180,10 +180,13 @@ class ExperimentTable(ScrollView, can_focus=True):
         self.settings = settings
         self._key = sort_key(self.sort, self.columns, settings)
         key = self._key
-        decorated = sorted((key(e), e) for e in experiments)
+        decorated = sorted([(key(e), e) for e in experiments], key=_first)
         self._keys = [k for k, _ in decorated]
         self._rows = [e for _, e in decorated]
-        self._rank_keys = sorted(rank_key(e, settings) for e in self._rows)
+        if self.sort == Sort():  # ranked by score: the sort keys are the rank keys
+            self._rank_keys = list(self._keys)
+        else:
+            self._rank_keys = sorted(rank_key(e, settings) for e in self._rows)
         self._line_cache.clear()
         self._header_cache = None
         self._update_virtual_size()
@@ -410,6 +413,10 @@ class ExperimentTable(ScrollView, can_focus=True):
     def _on_blur(self, event: events.Blur) -> None:
         self._line_cache.clear()
         self.refresh()
+
+
+def _first(pair: tuple[Key, Experiment]) -> Key:
+    return pair[0]
 
 
 def _fit(text: str, width: int, right: bool) -> str:
