@@ -33,7 +33,7 @@ def backup_folder(db: Path) -> Path:
 
 
 def _pattern(db: Path) -> re.Pattern[str]:
-    return re.compile(rf"^{re.escape(db.stem)}-(\d{{8}}-\d{{6}})(?:-\d+)?-([a-z-]+)\.json$")
+    return re.compile(rf"^{re.escape(db.stem)}-(\d{{8}}-\d{{6}})(?:-(\d+))?-([a-z0-9-]+)\.json$")
 
 
 def take_backup(
@@ -63,15 +63,18 @@ def list_backups(db: Path) -> list[Backup]:
     """Backups of this project, newest first."""
     folder = backup_folder(db)
     pattern = _pattern(db)
-    found: list[Backup] = []
+    found: list[tuple[tuple[datetime, int, int], Backup]] = []
     with contextlib.suppress(FileNotFoundError):
         for entry in folder.iterdir():
             match = pattern.match(entry.name)
             if match:
                 taken = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
-                found.append(Backup(entry, taken, match.group(2), entry.stat().st_size))
-    found.sort(key=lambda b: (b.taken_at, b.path.stat().st_mtime_ns), reverse=True)
-    return found
+                info = entry.stat()
+                # Within one second the clock decides; when it ticks coarsely, the counter.
+                order = (taken, info.st_mtime_ns, int(match.group(2) or 1))
+                found.append((order, Backup(entry, taken, match.group(3), info.st_size)))
+    found.sort(key=lambda item: item[0], reverse=True)
+    return [backup for _, backup in found]
 
 
 def prune(db: Path, keep: int = KEEP) -> list[Path]:

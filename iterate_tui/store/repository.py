@@ -129,8 +129,8 @@ class Repository:
     @_locked
     def add_many(self, experiments: Iterable[Experiment]) -> list[Experiment]:
         """Store several experiments as one write (all or nothing)."""
-        docs = [experiment_to_doc(e) for e in experiments]
-        originals = list(experiments) if not isinstance(experiments, list) else experiments
+        originals = list(experiments)  # an iterator can be read only once
+        docs = [experiment_to_doc(e) for e in originals]
         self._sync()
         with self.store.change() as db:
             ids = db.table(EXPERIMENTS_TABLE).insert_multiple(docs)
@@ -178,10 +178,9 @@ class Repository:
                 raise NotFoundError(f"there is no experiment #{exp_id}")
             doc = dict(table.get(doc_id=exp_id) or {})
             table.remove(doc_ids=[exp_id])
-        removed = self._experiments.get(exp_id) or doc_to_experiment(exp_id, doc)
-        if self._after_change(True):
-            self._experiments.pop(exp_id, None)
-        return removed
+        # If another process's change was read in, the cached version may be out of date.
+        cached = self._experiments.pop(exp_id, None) if self._after_change(True) else None
+        return cached or doc_to_experiment(exp_id, doc)
 
     @_locked
     def save_settings(self, settings: ProjectSettings) -> ProjectSettings:

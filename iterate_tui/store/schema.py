@@ -14,6 +14,8 @@ Migration = Callable[[RawData], RawData]
 
 SCHEMA_VERSION = 1
 META_TABLE = "_meta"
+#: In `_meta`: the highest id ever handed out per table, so ids are never reused.
+LAST_IDS = "last_ids"
 PROJECT_TABLE = "project"
 EXPERIMENTS_TABLE = "experiments"
 

@@ -15,7 +15,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from tinydb import TinyDB
@@ -25,6 +25,7 @@ from tinydb.table import Table
 from .atomic import write_atomic
 from .errors import CorruptStoreError
 from .lock import ProjectLock
+from .schema import LAST_IDS, META_TABLE
 
 RawData = dict[str, dict[str, Any]]
 Identity = tuple[int, int, int, int]
@@ -71,10 +72,14 @@ class ProjectStorage(Storage):
         return self._data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        if not self._in_batch:
-            raise RuntimeError("project writes go through ProjectStore.change()")
+        self.require_batch()
         self._data = data
         self._dirty = True
+
+    def require_batch(self) -> None:
+        """Refuse a write outside ``batch()``, before the in-memory data is touched."""
+        if not self._in_batch:
+            raise RuntimeError("project writes go through ProjectStore.change()")
 
     def close(self) -> None:
         self.lock.close()
@@ -171,11 +176,33 @@ class ProjectTable(Table):
     """A TinyDB table whose updates are O(1) per document and which can forget its caches."""
 
     def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
+        # The updater changes the documents in place: refuse before it runs, not after.
+        cast(ProjectStorage, self._storage).require_batch()
         tables = self._storage.read() or {}
         raw = tables.setdefault(self.name, {})
         updater(_IntKeyed(raw))  # type: ignore[arg-type]
         self._storage.write(tables)
         self.clear_cache()
+
+    def _get_next_id(self) -> int:
+        """Never hand out an id twice, even after the highest one was deleted.
+
+        TinyDB counts from the highest id in the table, so once the file is re-read the id of
+        a deleted experiment would come back, and a script's new experiment could take the
+        number that an undo (or a note somewhere) still means. The highest id ever given is
+        kept in ``_meta`` and written with the insert.
+        """
+        storage = cast(ProjectStorage, self._storage)
+        storage.require_batch()
+        next_id = int(super()._get_next_id())  # type: ignore[no-untyped-call]
+        meta = storage.read().setdefault(META_TABLE, {}).setdefault("1", {})
+        highest: dict[str, int] = meta.setdefault(LAST_IDS, {})
+        floor = int(highest.get(self.name, 0))
+        if next_id <= floor:
+            next_id = floor + 1
+            self._next_id = next_id + 1  # type: ignore[assignment]
+        highest[self.name] = next_id
+        return next_id
 
     def forget(self) -> None:
         """Drop the query cache and the cached next id after the data was re-read."""
