@@ -8,10 +8,11 @@ so the behaviour behind every key can be tested without a terminal.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from .domain import lifecycle
 from .domain.enums import Outcome, Quadrant
@@ -22,6 +23,9 @@ from .store.errors import NotFoundError
 from .store.repository import Repository
 
 UNDO_DEPTH = 100
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class NothingToUndo(IterateError):
@@ -42,6 +46,20 @@ class Change:
         exp = self.after or self.before
         assert exp is not None
         return exp.id
+
+
+def _exclusive(
+    method: Callable[Concatenate[ProjectSession, P], R],
+) -> Callable[Concatenate[ProjectSession, P], R]:
+    """Read, check and write under one hold of the project lock: a training script's write
+    can come before or after a key's change, never in the middle of it."""
+
+    def wrapper(self: ProjectSession, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self.repository.exclusive():
+            return method(self, *args, **kwargs)
+
+    functools.update_wrapper(wrapper, method)
+    return wrapper
 
 
 class ProjectSession:
@@ -84,36 +102,43 @@ class ProjectSession:
         self._record(description, before, saved)
         return saved
 
+    @_exclusive
     def add(self, values: Mapping[str, Any]) -> Experiment:
         exp = self.repository.add(lifecycle.create(values, self.settings, self.clock()))
         self._record(f"add #{exp.id}", None, exp)
         return exp
 
+    @_exclusive
     def edit(self, exp_id: int, values: Mapping[str, Any]) -> Experiment:
         before = self._current(exp_id)
         after = lifecycle.edit(before, values, self.settings, self.clock())
         return self._save(f"edit #{exp_id}", before, after)
 
+    @_exclusive
     def triage(self, exp_id: int, target: Quadrant) -> Experiment:
         before = self._current(exp_id)
         after = lifecycle.triage(before, target, self.settings, self.clock())
         return self._save(f"triage #{exp_id} to {target.label}", before, after)
 
+    @_exclusive
     def nudge_impact(self, exp_id: int, delta: int) -> Experiment:
         before = self._current(exp_id)
         return self._save(
             f"impact of #{exp_id}", before, lifecycle.nudge_impact(before, delta, self.clock())
         )
 
+    @_exclusive
     def nudge_probability(self, exp_id: int, steps: int) -> Experiment:
         before = self._current(exp_id)
         after = lifecycle.nudge_probability(before, steps, self.clock())
         return self._save(f"probability of #{exp_id}", before, after)
 
+    @_exclusive
     def start(self, exp_id: int) -> Experiment:
         before = self._current(exp_id)
         return self._save(f"start #{exp_id}", before, lifecycle.start(before, self.clock()))
 
+    @_exclusive
     def finish(
         self,
         exp_id: int,
@@ -126,15 +151,18 @@ class ProjectSession:
         after = lifecycle.finish(before, outcome, values, self.clock(), actual_cost, learned)
         return self._save(f"finish #{exp_id}", before, after)
 
+    @_exclusive
     def skip(self, exp_id: int, reason: str) -> Experiment:
         before = self._current(exp_id)
         return self._save(f"skip #{exp_id}", before, lifecycle.skip(before, reason, self.clock()))
 
+    @_exclusive
     def delete(self, exp_id: int) -> Experiment:
         removed = self.repository.delete(exp_id)
         self._record(f"delete #{exp_id}", removed, None)
         return removed
 
+    @_exclusive
     def undo(self) -> Change:
         """Put back the state before the last change made in this session."""
         if not self._undo:

@@ -7,10 +7,11 @@ counter) rebuilds it. Every method that changes something is one atomic write.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from tinydb.table import Document
@@ -75,6 +76,13 @@ class Repository:
         self._experiments = built
         self._seen_load = self.store.load_count
         self.revision += 1
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the project lock across a read, a check and a write, so that no other
+        process can write in between (the changes inside re-enter the lock)."""
+        with self._lock, self.store.lock.exclusive():
+            yield
 
     @_locked
     def refresh_if_changed(self) -> bool:

@@ -1,0 +1,76 @@
+"""The project a command works on: opened once, checked, and changed under the lock."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..domain.errors import ValidationError
+from ..session import ProjectSession
+from ..store.errors import ReadOnlyStoreError
+from ..store.project import ProjectStore
+from ..store.repository import Repository
+
+
+class Context:
+    """The project file for one command; the store is opened on first use."""
+
+    def __init__(self, db: Path, demo: bool = False) -> None:
+        self.db = db
+        self.demo = demo
+        self._store: ProjectStore | None = None
+        self._repository: Repository | None = None
+        self._session: ProjectSession | None = None
+
+    @property
+    def repository(self) -> Repository:
+        """The open project; raises CorruptStoreError (file untouched) if it is unreadable.
+
+        Every experiment is built here, so a malformed document is found before a command
+        reads or writes anything.
+        """
+        if self._repository is None:
+            store = ProjectStore.open(self.db)
+            try:
+                repository = Repository(store)
+                repository.reload_if_needed()
+            except BaseException:
+                store.close()
+                raise
+            self._store, self._repository = store, repository
+        return self._repository
+
+    @property
+    def store(self) -> ProjectStore:
+        return self.repository.store
+
+    @property
+    def session(self) -> ProjectSession:
+        if self._session is None:
+            self._session = ProjectSession(self.repository)
+        return self._session
+
+    @contextlib.contextmanager
+    def change(self) -> Iterator[ProjectSession]:
+        """Read, decide and write under the project lock, so that the app or another script
+        writing at the same moment cannot slip a change in between (and be overwritten)."""
+        store = self.store
+        if store.read_only_reason:
+            raise ReadOnlyStoreError(store.read_only_reason)
+        with store.lock.exclusive():
+            self.repository.refresh_if_changed()
+            yield self.session
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = self._repository = self._session = None
+
+
+def experiment_id(raw: str) -> int:
+    """An experiment number as typed: ``12`` or ``#12``."""
+    text = raw.strip().removeprefix("#")
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise ValidationError("id", f"{raw!r} is not an experiment number (like 12 or #12)")
+    return int(text)

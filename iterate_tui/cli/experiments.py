@@ -1,0 +1,317 @@
+"""Commands on experiments: add, list, show, start, result, skip, triage.
+
+Changes go through ``ProjectSession`` (the same rules and validation as the app's keys)
+inside ``Context.change``, which holds the project lock from reading to writing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+import statistics
+import sys
+from argparse import Namespace
+from typing import Any
+
+from ..domain import fields
+from ..domain.enums import IMPACT_LABELS, INFO_LABELS, TIER_LABELS, Outcome, Quadrant, Status
+from ..domain.experiment import Experiment
+from ..domain.matrix import is_explore, quadrant, strategy
+from ..domain.ranking import Filter, rank
+from ..domain.scoring import breakdown, expected_value, score
+from ..domain.settings import ProjectSettings
+from .context import Context, experiment_id
+from .output import clean, clean_lines, dumps, number, out, percent, table, when
+from .records import record
+
+OPEN = frozenset({Status.IDEA, Status.BACKLOG, Status.RUNNING})
+TITLE_MIN = 16
+ESTIMATE_OPTIONS = (
+    ("impact", "impact"),
+    ("probability", "probability"),
+    ("cost", "cost"),
+    ("info_value", "info"),
+    ("activity", "activity"),
+    ("tier", "tier"),
+    ("explore", "explore"),
+    ("hypothesis", "hypothesis"),
+    ("matters", "matters"),
+)
+
+
+def _name(exp: Experiment) -> str:
+    return f"#{exp.id} {clean(exp.title)}"
+
+
+def _estimates(exp: Experiment) -> str:
+    return f"impact {number(exp.impact)}, probability {percent(exp.probability)}"
+
+
+# -- add -----------------------------------------------------------------------------------
+def add(args: Namespace, ctx: Context) -> int:
+    values: dict[str, Any] = {"title": args.title}
+    for key, option in ESTIMATE_OPTIONS:
+        given = getattr(args, option)
+        if given is not None:
+            values[key] = given
+    if args.tag:
+        values["tags"] = args.tag
+    with ctx.change() as session:
+        exp = session.add(values)
+    out(str(exp.id))
+    if exp.status is Status.SKIPPED:
+        print(f"note: #{exp.id} was skipped in Avoid: {clean(exp.skip_reason)}", file=sys.stderr)
+    return 0
+
+
+# -- list ----------------------------------------------------------------------------------
+def _words(raw: list[str]) -> list[str]:
+    return [w for item in raw for w in re.split(r"[,\s]+", item) if w]
+
+
+def list_filter(args: Namespace) -> tuple[Filter, bool]:
+    """The filter asked for, and whether it is the default (open experiments only)."""
+    base = Filter.parse(args.filter) if args.filter.strip() else Filter()
+    words = [w.lower() for w in _words(args.status)]
+    everything = "all" in words
+    statuses = set(base.statuses)
+    for word in words:
+        if word == "open":
+            statuses |= OPEN
+        elif word != "all":
+            statuses.add(fields.choice(Status, word, "status"))
+    quadrants = set(base.quadrants)
+    quadrants.update(fields.choice(Quadrant, w, "quadrant") for w in _words(args.quadrant))
+    default = not statuses and not everything
+    if everything:
+        statuses = set()
+    elif default:
+        statuses = set(OPEN)
+    chosen = dataclasses.replace(base, statuses=frozenset(statuses), quadrants=frozenset(quadrants))
+    return chosen, default
+
+
+LIST_HEADERS = (
+    "rank",
+    "id",
+    "title",
+    "quadrant",
+    "impact",
+    "prob",
+    "EV",
+    "info",
+    "cost",
+    "score",
+    "status",
+    "tier",
+)
+LIST_RIGHT = (True, True, False, False, True, True, True, True, True, True, False, True)
+
+
+def _row(position: str, exp: Experiment, settings: ProjectSettings) -> list[str]:
+    where = quadrant(exp, settings)
+    value = score(exp, settings)
+    return [
+        position,
+        str(exp.id),
+        clean(exp.title),
+        where.label if where else "-",
+        number(exp.impact),
+        percent(exp.probability),
+        number(expected_value(exp), ".2f"),
+        str(exp.info_value),
+        number(exp.cost),
+        number(value, ".3f"),
+        exp.status.label,
+        str(exp.tier),
+    ]
+
+
+def list_(args: Namespace, ctx: Context) -> int:
+    chosen, default = list_filter(args)
+    repository = ctx.repository
+    settings = repository.settings()
+    every = repository.experiments()
+    ranked = rank((e for e in every if chosen.matches(e, settings)), settings)
+    if args.json:
+        out(dumps([record(e, settings) for e in ranked]))
+        return 0
+    scope = " (open ones; --status all for every one)" if default else ""
+    if not ranked:
+        out(f"no experiments match (0 of {len(every)}){scope}")
+        return 0
+    rows = [
+        _row(str(i) if score(e, settings) is not None else "-", e, settings)
+        for i, e in enumerate(ranked, 1)
+    ]
+    limits: dict[int, int] = {}
+    if sys.stdout.isatty():
+        others = table(LIST_HEADERS, [[*r[:2], "", *r[3:]] for r in rows], LIST_RIGHT)[0]
+        # The table without titles has a 5-cell "title" column; the rest is for titles.
+        spare = shutil.get_terminal_size().columns - (len(others) - len("title"))
+        limits[2] = max(TITLE_MIN, spare)
+    for line in table(LIST_HEADERS, rows, LIST_RIGHT, limits):
+        out(line)
+    out(f"{len(ranked)} of {len(every)} experiments{scope}")
+    return 0
+
+
+# -- show ----------------------------------------------------------------------------------
+def _field_lines(exp: Experiment, settings: ProjectSettings) -> list[tuple[str, str]]:
+    where = quadrant(exp, settings)
+    unit = clean(settings.budget_unit)
+    explore = "explore" if is_explore(exp, settings) else "exploit"
+    rows = [
+        ("status", exp.status.label),
+        (
+            "quadrant",
+            f"{where.label}: {strategy(where, settings)}" if where else "- (not estimated)",
+        ),
+        (
+            "impact",
+            f"{exp.impact} ({IMPACT_LABELS[exp.impact]})" if exp.impact is not None else "-",
+        ),
+        ("probability", percent(exp.probability)),
+        ("cost", f"{exp.cost:g} {unit}"),
+        ("information", f"{exp.info_value} ({INFO_LABELS.get(exp.info_value, '?')})"),
+        ("activity", exp.activity.label),
+        ("tier", f"{exp.tier} ({TIER_LABELS.get(exp.tier, '?')})"),
+        ("explore", explore + (" (auto)" if exp.explore is None else "")),
+        ("tags", ", ".join(clean(t) for t in exp.tags) or "-"),
+        ("created", when(exp.created_at)),
+        ("updated", when(exp.updated_at)),
+    ]
+    for label, stamp in (
+        ("triaged", exp.triaged_at),
+        ("started", exp.started_at),
+        ("finished", exp.finished_at),
+    ):
+        if stamp is not None:
+            rows.append((label, when(stamp)))
+    if exp.started_probability is not None:
+        rows.append(
+            (
+                "at start",
+                f"impact {number(exp.started_impact)}, "
+                f"probability {percent(exp.started_probability)}",
+            )
+        )
+    return rows
+
+
+def _result_lines(exp: Experiment, settings: ProjectSettings) -> list[str]:
+    lines = []
+    if exp.outcome is not None:
+        lines.append(f"outcome      {exp.outcome.label}")
+    if exp.values:
+        shown = ", ".join(f"{v:g}" for v in exp.values)
+        metric = clean(settings.metric_name)
+        if len(exp.values) > 1:
+            mean = statistics.fmean(exp.values)
+            spread = statistics.stdev(exp.values)
+            shown += f"  (mean {mean:.4g} +/- {spread:.2g} over {len(exp.values)} seeds)"
+        lines.append(f"{metric:<12} {shown}")
+    if exp.actual_cost is not None:
+        lines.append(f"cost spent   {exp.actual_cost:g} {clean(settings.budget_unit)}")
+    if exp.skip_reason:
+        lines.append(f"skipped      {clean(exp.skip_reason)}")
+    if exp.learned:
+        lines.append("learned")
+        lines.extend(f"  {line}" for line in clean_lines(exp.learned))
+    return lines
+
+
+def _history_lines(exp: Experiment) -> list[str]:
+    lines = []
+    for change in exp.history:
+        if change.field == "probability":
+            old, new = percent(_float(change.old)), percent(_float(change.new))
+        else:
+            old, new = number(change.old), number(change.new)
+        reason = f"  ({clean(change.reason)})" if change.reason else ""
+        lines.append(f"{when(change.at)}  {clean(change.field)} {old} -> {new}{reason}")
+    return lines
+
+
+def _float(value: float | int | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def show(args: Namespace, ctx: Context) -> int:
+    repository = ctx.repository
+    exp = repository.get(experiment_id(args.id))
+    settings = repository.settings()
+    terms = breakdown(exp, settings)
+    if args.json:
+        data = record(exp, settings)
+        data["score_breakdown"] = (
+            None
+            if terms is None
+            else {**dataclasses.asdict(terms), "lines": terms.lines(settings.budget_unit)}
+        )
+        out(dumps(data))
+        return 0
+    out(_name(exp))
+    for label, value in _field_lines(exp, settings):
+        out(f"  {label:<12} {value}")
+    for label, body in (
+        ("hypothesis", exp.hypothesis),
+        ("if this works, does it matter?", exp.matters),
+    ):
+        if body:
+            out(label)
+            for line in clean_lines(body):
+                out(f"  {line}")
+    result = _result_lines(exp, settings)
+    if result:
+        out("result")
+        for line in result:
+            out(f"  {line}")
+    out("score")
+    if terms is None:
+        out("  not estimated yet: give it an impact and a probability (or triage it)")
+    else:
+        for line in terms.lines(clean(settings.budget_unit)):
+            out(f"  {line}")
+    history = _history_lines(exp)
+    out("history" if history else "history: no estimate changes")
+    for line in history:
+        out(f"  {line}")
+    return 0
+
+
+# -- changes -------------------------------------------------------------------------------
+def start(args: Namespace, ctx: Context) -> int:
+    with ctx.change() as session:
+        exp = session.start(experiment_id(args.id))
+    out(f"{_name(exp)}: running (estimates frozen: {_estimates(exp)})")
+    return 0
+
+
+def result(args: Namespace, ctx: Context) -> int:
+    exp_id = experiment_id(args.id)
+    outcome = fields.choice(Outcome, args.outcome, "outcome")
+    # Split on spaces only: "0,741" must be refused, not read as two values.
+    values = [v for item in args.value for v in item.split()]
+    with ctx.change() as session:
+        exp = session.finish(exp_id, outcome, values, args.cost, args.learned)
+    shown = ", ".join(f"{v:g}" for v in exp.values) or "no values"
+    out(f"{_name(exp)}: done, {outcome.label} ({shown})")
+    return 0
+
+
+def skip(args: Namespace, ctx: Context) -> int:
+    with ctx.change() as session:
+        exp = session.skip(experiment_id(args.id), args.reason)
+    out(f"{_name(exp)}: skipped ({clean(exp.skip_reason)})")
+    return 0
+
+
+def triage(args: Namespace, ctx: Context) -> int:
+    exp_id = experiment_id(args.id)
+    target = fields.choice(Quadrant, args.quadrant, "quadrant")
+    with ctx.change() as session:
+        exp = session.triage(exp_id, target)
+    out(f"{_name(exp)}: {target.label}, {exp.status.label} ({_estimates(exp)})")
+    return 0

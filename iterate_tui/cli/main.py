@@ -1,0 +1,179 @@
+"""Parse, find the project file, dispatch, and turn every failure into one clear line.
+
+Exit status: 0 done; 1 bad input, an unknown id, a move the rules refuse; 2 bad usage
+(argparse); 3 the project file cannot be used (unreadable, locked, read-only, a file
+system error). No traceback reaches the user unless ``ITERATE_TUI_DEBUG`` is set.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import os
+import sys
+from argparse import Namespace
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .parser import PROG, parse
+
+if TYPE_CHECKING:
+    from .context import Context
+
+OK, BAD_INPUT, USAGE, STORE = 0, 1, 2, 3
+
+#: command -> (module in this package, function); imported only when used.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "add": ("experiments", "add"),
+    "list": ("experiments", "list_"),
+    "show": ("experiments", "show"),
+    "start": ("experiments", "start"),
+    "result": ("experiments", "result"),
+    "skip": ("experiments", "skip"),
+    "triage": ("experiments", "triage"),
+    "export": ("transfer", "export"),
+    "import": ("transfer", "import_"),
+    "settings": ("settings", "settings"),
+    "backups": ("repair", "backups"),
+    "restore": ("repair", "restore"),
+    "salvage": ("repair", "salvage"),
+}
+
+
+def _handler(command: str) -> Callable[..., int]:
+    module_name, function = COMMANDS[command]
+    module = importlib.import_module(f".{module_name}", __package__)
+    handler: Callable[..., int] = getattr(module, function)
+    return handler
+
+
+def error(message: str) -> None:
+    """``iterate-tui: error: ...``: the first line prefixed, the rest (advice) as is."""
+    from ..domain.text import safe_for_display
+
+    first, *rest = str(message).split("\n")
+    lines = [f"{PROG}: error: {safe_for_display(first)}"]
+    lines += [safe_for_display(line) for line in rest]
+    print("\n".join(lines), file=sys.stderr)
+
+
+def _tolerant_streams() -> None:
+    """A title in a script the terminal's encoding cannot show must not crash the output."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
+
+
+def run(argv: list[str]) -> int:
+    try:
+        args = parse(argv)
+    except SystemExit as exit_:  # --help, --version, or a usage error (already printed)
+        return exit_.code if isinstance(exit_.code, int) else USAGE
+    _tolerant_streams()
+    if getattr(args, "db", None) and getattr(args, "demo", False):
+        error(f"--demo cannot be combined with --db (see '{PROG} --help')")
+        return USAGE
+    try:
+        return _dispatch(args)
+    except BrokenPipeError:  # `iterate-tui list | head`: the reader left, that is fine
+        _silence_stdout()
+        return OK
+    except KeyboardInterrupt:
+        error("interrupted")
+        return 130
+    except Exception as exc:  # every failure ends as one line and a status, never a trace
+        if os.environ.get("ITERATE_TUI_DEBUG"):
+            raise
+        code, message = describe(exc)
+        error(message)
+        return code
+
+
+def describe(exc: Exception) -> tuple[int, str]:
+    """The exit status and message for an exception raised by a command."""
+    from ..domain.errors import IterateError
+    from ..store.errors import NotFoundError, StoreError
+
+    if isinstance(exc, NotFoundError):
+        return BAD_INPUT, str(exc)
+    if isinstance(exc, StoreError):
+        return STORE, str(exc)
+    if isinstance(exc, IterateError):
+        return BAD_INPUT, str(exc)
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return STORE, f"{where}{exc.strerror or exc}"
+    return BAD_INPUT, f"unexpected {type(exc).__name__}: {exc} (please report this)"
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
+    finally:
+        os.close(devnull)
+
+
+def _project_path(args: Namespace) -> tuple[Path, bool]:
+    """The project file and whether it is a throwaway demo copy."""
+    db = getattr(args, "db", None)
+    if getattr(args, "demo", False):
+        from ..demo import demo_copy
+
+        return demo_copy(), True
+    from ..store.paths import resolve_db_path
+
+    return resolve_db_path(db), False
+
+
+def _dispatch(args: Namespace) -> int:
+    from .context import Context
+
+    db, demo = _project_path(args)
+    ctx = Context(db, demo)
+    try:
+        if args.command is None:
+            return open_app(ctx)
+        result: int = _handler(args.command)(args, ctx)
+        return result
+    finally:
+        ctx.close()
+
+
+def interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def open_app(ctx: Context) -> int:
+    """Open the app: check the file, take the session backup, then hand over to Textual."""
+    from ..store.backups import take_backup
+    from ..store.schema import SCHEMA_VERSION
+
+    if not interactive():
+        error(
+            "the app needs a terminal (standard input and output are not one); "
+            f"for scripts use a command, see '{PROG} --help'"
+        )
+        return USAGE
+    existed = ctx.db.exists()
+    repository = ctx.repository  # refuses an unreadable file before anything is written
+    store = repository.store
+    if existed and not ctx.demo:
+        take_backup(ctx.db, "session")
+    notes = []
+    if ctx.demo:
+        notes.append(f"This is a temporary copy of the demo project: {ctx.db}")
+    if store.read_only_reason:
+        notes.append(store.read_only_reason)
+    elif store.migrated_from is not None:
+        notes.append(
+            f"{ctx.db.name} was upgraded from schema version {store.migrated_from} to "
+            f"{SCHEMA_VERSION}; the old file is in the backups ('{PROG} backups')."
+        )
+    from ..app import run as run_app
+
+    run_app(repository, notice="\n".join(notes) or None)
+    return OK

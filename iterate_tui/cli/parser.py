@@ -1,0 +1,323 @@
+"""The argument parser: every command, its options and the help a new user reads.
+
+Values are taken as typed (strings) and validated by the domain's parsers, so that a bad
+value is reported with the field's name and the accepted range, the same way as in the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import textwrap
+from typing import NoReturn
+
+from .. import __version__
+
+PROG = "iterate-tui"
+
+DESCRIPTION = """\
+Decide what to try next in a machine-learning project. Without a command, open the app
+(a keyboard-driven terminal UI) on the project; with a command, change or query the
+project from a script or a shell. The project is one JSON file: --db PATH, else
+$ITERATE_TUI_DB, else project.json in your user data folder."""
+
+EPILOG = """\
+examples:
+  iterate-tui                                   open the app on your project
+  iterate-tui --demo                            open the app on a copy of the demo project
+  iterate-tui add "Class-weighted focal loss" --impact 4 --probability 60% --cost 6 \\
+      --hypothesis "rare queues are under-fit" --tag loss      (prints the new id)
+  iterate-tui list                              open experiments ranked by score
+  iterate-tui list --status all --json          every experiment, for scripts
+  iterate-tui triage 12 quick-win               quick-win, moonshot, incremental, avoid
+  iterate-tui start 12
+  iterate-tui result 12 --value 0.741 --value 0.745 --outcome success --cost 5.5
+  iterate-tui skip 13 --reason "superseded by #12"
+  iterate-tui export --format csv > backlog.csv
+  iterate-tui import backlog.csv                nothing is written if any row is bad
+  iterate-tui settings --set deadline=2026-12-31 --set budget_total=400
+  iterate-tui backups                           if the file is damaged: backups,
+  iterate-tui restore 1                         restore one (the damaged file is kept),
+  iterate-tui salvage                           or keep every readable experiment
+
+exit status: 0 done, 1 bad input or unknown id, 2 bad usage, 3 the project file cannot be
+used (unreadable, locked by another process, or from a newer iterate-tui).
+'iterate-tui COMMAND --help' explains each command."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``iterate-tui: error: add: ...`` and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix(PROG).strip()
+        where = f"{command}: " if command else ""
+        hint = f"{PROG} {command} --help" if command else f"{PROG} --help"
+        self.exit(2, f"{PROG}: error: {where}{message} (see '{hint}')\n")
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=32, width=min(_columns(), 100))
+
+
+def _columns() -> int:
+    return shutil.get_terminal_size((90, 24)).columns
+
+
+def _project_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    group = parser.add_argument_group("project file")
+    choice = group.add_mutually_exclusive_group()
+    choice.add_argument(
+        "--db",
+        metavar="PATH",
+        default=default,
+        help="the project file (default: $ITERATE_TUI_DB, else the user data folder)",
+    )
+    choice.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="work on a fresh temporary copy of the demo project",
+    )
+
+
+def _command(
+    commands: argparse._SubParsersAction[Parser],
+    name: str,
+    summary: str,
+    description: str = "",
+    epilog: str = "",
+) -> Parser:
+    sub = commands.add_parser(
+        name,
+        help=summary,
+        description=textwrap.fill(description or summary, width=min(_columns(), 100) - 2),
+        epilog=epilog or None,
+        formatter_class=_Formatter,
+    )
+    sub.set_defaults(command=name)
+    _project_options(sub, suppress=True)
+    return sub
+
+
+def _estimate_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--impact", metavar="N", help="1 negligible .. 5 transformative")
+    sub.add_argument(
+        "--probability",
+        metavar="P",
+        help="chance of success: 0.6, 60%% or 60",
+    )
+    sub.add_argument("--cost", metavar="C", help="estimated cost in budget units (> 0)")
+    sub.add_argument(
+        "--info",
+        metavar="N",
+        help="information value: 0 none, 1 some, 2 high, 3 critical",
+    )
+    sub.add_argument(
+        "--activity",
+        metavar="A",
+        help="data-preparation, feature-engineering, model-development (default), "
+        "evaluation-debugging (a unique prefix is enough)",
+    )
+    sub.add_argument("--tier", metavar="N", help="compute tier: 1 smoke, 2 exploratory, 3 full")
+    sub.add_argument(
+        "--explore",
+        metavar="E",
+        help="explore, exploit or auto (default: moonshots explore, the rest exploit)",
+    )
+    sub.add_argument("--hypothesis", metavar="TEXT", help="what you expect and why")
+    sub.add_argument(
+        "--matters",
+        metavar="TEXT",
+        help='"if this works, does it matter?" in a sentence; starting with "no" '
+        "sends the idea to Avoid, skipped",
+    )
+    sub.add_argument(
+        "--tag", metavar="T", action="append", default=[], help="a tag (repeat for more)"
+    )
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog=PROG,
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=_Formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    _project_options(parser, suppress=False)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
+
+    sub = _command(
+        commands,
+        "add",
+        "add an idea; prints its id",
+        "Add a new idea (status: idea). Only the title is needed; estimates can be given "
+        "now or set later by triage in the app.",
+        'example:\n  iterate-tui add "Mixup on the image branch" --impact 3 --probability 40% '
+        "--cost 2 --tag aug",
+    )
+    sub.add_argument("title", metavar="TITLE")
+    _estimate_options(sub)
+
+    sub = _command(
+        commands,
+        "list",
+        "experiments ranked by score",
+        "List experiments ranked by score = (impact x probability + w_info x information "
+        "value) / cost^alpha. By default the open ones (idea, backlog, running).",
+        "examples:\n  iterate-tui list --status running\n  iterate-tui list --quadrant quick-win"
+        "\n  iterate-tui list --status all --json | jq '.[0]'\n"
+        '  iterate-tui list --filter "tag:vision augment"',
+    )
+    sub.add_argument(
+        "--status",
+        metavar="S",
+        action="append",
+        default=[],
+        help="idea, backlog, running, done, skipped, open or all (repeat or use commas)",
+    )
+    sub.add_argument(
+        "--quadrant",
+        metavar="Q",
+        action="append",
+        default=[],
+        help="quick-win, moonshot, incremental or avoid (repeat or use commas)",
+    )
+    sub.add_argument(
+        "--filter",
+        metavar="QUERY",
+        default="",
+        help="the app's filter: words, status: quadrant: activity: tag: tier:",
+    )
+    sub.add_argument("--json", action="store_true", help="a JSON list with every field")
+
+    sub = _command(
+        commands,
+        "show",
+        "one experiment, its score breakdown and history",
+    )
+    sub.add_argument("id", metavar="ID")
+    sub.add_argument("--json", action="store_true", help="as JSON, with the score terms")
+
+    sub = _command(
+        commands,
+        "start",
+        "start running an experiment (its estimates are frozen)",
+    )
+    sub.add_argument("id", metavar="ID")
+
+    sub = _command(
+        commands,
+        "result",
+        "record the result of an experiment",
+        "Record how an experiment ended. Give one --value per seed that ran, in the goal "
+        "metric's units. An idea or backlog item is started on the way.",
+        "example:\n  iterate-tui result 12 --value 0.741 --value 0.745 --outcome success "
+        '--cost 5.5 --learned "helps the long tail"',
+    )
+    sub.add_argument("id", metavar="ID")
+    sub.add_argument(
+        "--value", metavar="V", action="append", default=[], help="a metric value (repeat)"
+    )
+    sub.add_argument(
+        "--outcome", metavar="O", required=True, help="success, failure or inconclusive"
+    )
+    sub.add_argument("--cost", metavar="C", help="actual cost spent, in budget units")
+    sub.add_argument("--learned", metavar="TEXT", default="", help="what was learned")
+
+    sub = _command(commands, "skip", "document and skip an experiment")
+    sub.add_argument("id", metavar="ID")
+    sub.add_argument("--reason", metavar="TEXT", required=True, help="why it is skipped")
+
+    sub = _command(
+        commands,
+        "triage",
+        "put an experiment into a quadrant of the matrix",
+        "Put an experiment into a quadrant. Estimates already inside it stay; otherwise "
+        "they snap to its defaults (quick win 4 / 70%, moonshot 4 / 20%, incremental "
+        "2 / 70%, avoid 1 / 20%). An idea becomes a backlog item.",
+    )
+    sub.add_argument("id", metavar="ID")
+    sub.add_argument("quadrant", metavar="QUADRANT", help="quick-win, moonshot, incremental, avoid")
+
+    sub = _command(
+        commands,
+        "export",
+        "write every experiment to standard output",
+        "Write every experiment, with every field, as JSON (a list) or CSV (one row each).",
+        "example:\n  iterate-tui export --format csv > backlog.csv",
+    )
+    sub.add_argument(
+        "--format", choices=("json", "csv"), default="json", help="json (default) or csv"
+    )
+
+    sub = _command(
+        commands,
+        "import",
+        "add experiments from a JSON or CSV file",
+        "Add the experiments of a file made by 'export' (or by hand: only the title column "
+        "is required). The whole file is checked first: if any row is bad, each problem is "
+        "reported with its row number and nothing is imported. Ids are given anew.",
+        "example:\n  iterate-tui import backlog.csv\n  some-script | iterate-tui import - "
+        "--format json",
+    )
+    sub.add_argument("file", metavar="FILE", help="the file to read, or - for standard input")
+    sub.add_argument(
+        "--format", choices=("json", "csv"), help="default: from the file name or content"
+    )
+
+    sub = _command(
+        commands,
+        "settings",
+        "show or change the project settings",
+        "Show the project settings, or change some with --set key=value (all are checked "
+        "before any is saved). An empty value clears an optional setting.",
+        "example:\n  iterate-tui settings --set metric_name=macro-F1 --set baseline=0.712 "
+        "--set phase=middle",
+    )
+    sub.add_argument(
+        "--set",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        dest="assignments",
+        help="change one setting (repeat for more)",
+    )
+    sub.add_argument("--json", action="store_true", help="as JSON")
+
+    _command(
+        commands,
+        "backups",
+        "list the dated backups of the project file",
+        "List the backups kept beside the project file (newest first, numbered for "
+        "'restore'). Works even when the project file is damaged.",
+    )
+
+    sub = _command(
+        commands,
+        "restore",
+        "replace the project file by a backup",
+        "Replace the project file by a backup, given by its number in 'backups', its "
+        "name or a path. The current file is moved aside first (never deleted).",
+        "example:\n  iterate-tui backups\n  iterate-tui restore 1",
+    )
+    sub.add_argument("backup", metavar="BACKUP")
+
+    _command(
+        commands,
+        "salvage",
+        "rebuild a damaged project file from its readable part",
+        "Copy the project file aside, then rewrite it with every experiment (and the "
+        "settings) that can still be read. Prints what was kept and what was not.",
+    )
+    return parser
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """Parse ``argv``; argparse exits (status 2, or 0 for --help and --version)."""
+    args = build_parser().parse_args(argv)
+    if not hasattr(args, "command"):
+        args.command = None
+    return args

@@ -1,0 +1,428 @@
+"""The experiment commands, called in-process: add, list, show, start, result, skip, triage."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from iterate_tui.__main__ import main
+from iterate_tui.domain.enums import Outcome, Status
+from iterate_tui.domain.experiment import Experiment
+from iterate_tui.store.project import ProjectStore
+from iterate_tui.store.repository import Repository
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def cli(db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
+    monkeypatch.delenv("ITERATE_TUI_DB", raising=False)
+
+    def run(*args: str) -> Result:
+        code = main(["--db", str(db_path), *args])
+        captured = capsys.readouterr()
+        assert "Traceback" not in captured.err
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+def stored(db_path: Path) -> list[Experiment]:
+    store = ProjectStore.open(db_path)
+    try:
+        return sorted(Repository(store).experiments(), key=lambda e: e.id)
+    finally:
+        store.close()
+
+
+def add(cli: Run, title: str, *options: str) -> int:
+    result = cli("add", title, *options)
+    assert result.code == 0, result.err
+    return int(result.out)
+
+
+@pytest.fixture
+def three(cli: Run) -> Iterator[tuple[int, int, int]]:
+    """A quick win (score 2.8), an incremental (1.6 / 2 = 0.8) and an unestimated idea."""
+    yield (
+        add(cli, "Focal loss", "--impact", "4", "--probability", "70%"),
+        add(cli, "Tune learning rate", "--impact", "2", "--probability", "0.8", "--cost", "2"),
+        add(cli, "Vague idea"),
+    )
+
+
+# -- add -----------------------------------------------------------------------------------
+def test_add_prints_only_the_new_id_and_stores_every_option(cli: Run, db_path: Path) -> None:
+    result = cli(
+        "add",
+        "Class-weighted focal loss",
+        "--impact",
+        "4",
+        "--probability",
+        "60%",
+        "--cost",
+        "6",
+        "--info",
+        "2",
+        "--activity",
+        "feature",
+        "--tier",
+        "2",
+        "--explore",
+        "explore",
+        "--hypothesis",
+        "rare queues are under-fit",
+        "--matters",
+        "yes, they are 30% of volume",
+        "--tag",
+        "loss",
+        "--tag",
+        "Vision",
+    )
+    assert result.code == 0
+    assert result.out == "1\n"
+    (exp,) = stored(db_path)
+    assert (exp.title, exp.impact, exp.probability, exp.cost) == (
+        "Class-weighted focal loss",
+        4,
+        0.6,
+        6.0,
+    )
+    assert (exp.info_value, exp.activity.value, exp.tier, exp.explore) == (
+        2,
+        "feature_engineering",
+        2,
+        True,
+    )
+    assert exp.tags == ("loss", "vision")
+    assert exp.hypothesis == "rare queues are under-fit"
+    assert exp.status is Status.IDEA
+
+
+def test_an_idea_that_does_not_matter_is_skipped_with_a_note(cli: Run, db_path: Path) -> None:
+    result = cli("add", "Pointless", "--matters", "No.")
+    assert result.code == 0
+    assert result.out == "1\n"
+    assert "skipped" in result.err
+    assert stored(db_path)[0].status is Status.SKIPPED
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        (["--probability", "abc"], "probability"),
+        (["--probability", "150%"], "probability"),
+        (["--probability", "nan"], "probability"),
+        (["--probability=-5%"], "probability"),
+        (["--impact", "9"], "impact"),
+        (["--impact", "2.5"], "impact"),
+        (["--cost", "0"], "cost"),
+        (["--cost", "inf"], "cost"),
+        (["--info", "4"], "information value"),
+        (["--tier", "0"], "tier"),
+        (["--activity", "cooking"], "activity"),
+        (["--explore", "maybe"], "explore/exploit"),
+        (["--tag", "two words;"], "tag"),
+    ],
+)
+def test_a_bad_value_names_its_field_and_nothing_is_stored(
+    cli: Run, db_path: Path, options: list[str], field: str
+) -> None:
+    result = cli("add", "Something", *options)
+    assert result.code == 1
+    assert result.out == ""
+    assert result.err.startswith(f"iterate-tui: error: {field}: ")
+    assert len(result.err.strip().splitlines()) == 1
+    assert stored(db_path) == []
+
+
+def test_a_blank_title_is_refused(cli: Run) -> None:
+    result = cli("add", "   ")
+    assert result.code == 1
+    assert "title: must not be empty" in result.err
+
+
+def test_a_missing_title_is_a_usage_error(cli: Run) -> None:
+    result = cli("add")
+    assert result.code == 2
+    assert result.err.startswith("iterate-tui: error: add: ")
+    assert len(result.err.strip().splitlines()) == 1
+
+
+# -- list ----------------------------------------------------------------------------------
+def test_list_ranks_by_score_in_an_aligned_table(cli: Run, three: tuple[int, int, int]) -> None:
+    result = cli("list")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    header = lines[0].split()
+    assert header == [
+        "rank",
+        "id",
+        "title",
+        "quadrant",
+        "impact",
+        "prob",
+        "EV",
+        "info",
+        "cost",
+        "score",
+        "status",
+        "tier",
+    ]
+    rows = lines[1:4]
+    assert [r.split()[1] for r in rows] == ["1", "2", "3"]
+    assert rows[0].split()[0] == "1" and "2.800" in rows[0] and "Quick win" in rows[0]
+    assert rows[1].split()[0] == "2" and "0.800" in rows[1] and "Incremental" in rows[1]
+    assert rows[2].split()[0] == "-"  # not estimated: no rank
+    # aligned: every status column starts at the same place
+    words = ["status", "idea", "idea", "idea"]
+    starts = {line.rindex(w) for line, w in zip(lines[:4], words, strict=True)}
+    assert len(starts) == 1
+    assert "3 of 3 experiments" in lines[-1]
+
+
+def test_list_shows_open_experiments_unless_asked(cli: Run, three: tuple[int, int, int]) -> None:
+    first, second, _ = three
+    assert cli("skip", str(second), "--reason", "later").code == 0
+    assert cli("result", str(first), "--outcome", "failure").code == 0
+    assert [r["id"] for r in json.loads(cli("list", "--json").out)] == [3]
+    everything = json.loads(cli("list", "--status", "all", "--json").out)
+    assert [r["id"] for r in everything] == [1, 2, 3]
+    done = json.loads(cli("list", "--status", "done,skipped", "--json").out)
+    assert [r["id"] for r in done] == [1, 2]
+    assert "(open ones; --status all" in cli("list").out
+
+
+def test_list_filters_by_quadrant_and_query(cli: Run, three: tuple[int, int, int]) -> None:
+    quick = json.loads(cli("list", "--quadrant", "quick-win", "--json").out)
+    assert [r["id"] for r in quick] == [1]
+    both = json.loads(cli("list", "--quadrant", "quick", "--quadrant", "inc", "--json").out)
+    assert [r["id"] for r in both] == [1, 2]
+    words = json.loads(cli("list", "--filter", "learning", "--json").out)
+    assert [r["title"] for r in words] == ["Tune learning rate"]
+    assert "no experiments match" in cli("list", "--quadrant", "moonshot").out
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [(["--status", "finished"], "status"), (["--quadrant", "corner"], "quadrant")],
+)
+def test_list_refuses_an_unknown_filter(
+    cli: Run, three: tuple[int, int, int], options: list[str], field: str
+) -> None:
+    result = cli("list", *options)
+    assert result.code == 1
+    assert result.err.startswith(f"iterate-tui: error: {field}: ")
+
+
+def test_list_json_has_every_stored_field_and_the_derived_ones(
+    cli: Run, three: tuple[int, int, int]
+) -> None:
+    records = json.loads(cli("list", "--json").out)
+    expected = {
+        "id",
+        "title",
+        "hypothesis",
+        "matters",
+        "impact",
+        "probability",
+        "cost",
+        "info_value",
+        "activity",
+        "tier",
+        "explore",
+        "tags",
+        "status",
+        "outcome",
+        "values",
+        "actual_cost",
+        "learned",
+        "skip_reason",
+        "started_impact",
+        "started_probability",
+        "created_at",
+        "updated_at",
+        "triaged_at",
+        "started_at",
+        "finished_at",
+        "history",
+        "expected_value",
+        "score",
+        "quadrant",
+    }
+    assert all(set(r) == expected for r in records)
+    top = records[0]
+    assert (top["impact"], top["probability"], top["expected_value"]) == (4, 0.7, 2.8)
+    assert top["score"] == pytest.approx(2.8)
+    assert top["quadrant"] == "quick_win"
+    assert records[2]["score"] is None and records[2]["quadrant"] is None
+
+
+# -- show ----------------------------------------------------------------------------------
+def test_show_explains_the_score_and_the_history(cli: Run, three: tuple[int, int, int]) -> None:
+    assert cli("triage", "3", "moonshot").code == 0
+    result = cli("show", "#3")
+    assert result.code == 0
+    text = result.out
+    assert text.startswith("#3 Vague idea")
+    assert "Moonshot: try selectively" in text
+    assert "expected value  = impact 4 x probability 20% = 0.80" in text
+    assert "score           = 0.80 / 1 = 0.800" in text
+    assert "probability - -> 20%  (triaged: Moonshot)" in text
+
+
+def test_show_without_estimates_says_so(cli: Run, three: tuple[int, int, int]) -> None:
+    assert "not estimated yet" in cli("show", "3").out
+
+
+def test_show_json_carries_the_breakdown(cli: Run, three: tuple[int, int, int]) -> None:
+    data = json.loads(cli("show", "2", "--json").out)
+    assert data["id"] == 2 and data["title"] == "Tune learning rate"
+    terms = data["score_breakdown"]
+    assert terms["expected_value"] == pytest.approx(1.6)
+    assert terms["divisor"] == 2 and terms["score"] == pytest.approx(0.8)
+    assert terms["lines"][-1].startswith("score")
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [("99", "there is no experiment #99"), ("abc", "id: 'abc' is not an experiment number")],
+)
+def test_show_an_unknown_id(cli: Run, three: tuple[int, int, int], raw: str, message: str) -> None:
+    result = cli("show", raw)
+    assert result.code == 1
+    assert result.err.startswith(f"iterate-tui: error: {message}")
+
+
+# -- start, result, skip, triage -----------------------------------------------------------
+def test_start_freezes_the_estimates(cli: Run, db_path: Path, three: tuple[int, int, int]) -> None:
+    result = cli("start", "1")
+    assert result.code == 0
+    assert "running" in result.out
+    exp = stored(db_path)[0]
+    assert exp.status is Status.RUNNING
+    assert (exp.started_impact, exp.started_probability) == (4, 0.7)
+
+
+def test_start_needs_estimates(cli: Run, three: tuple[int, int, int]) -> None:
+    result = cli("start", "3")
+    assert result.code == 1
+    assert "estimate or triage it first" in result.err
+
+
+def test_result_with_several_values(cli: Run, db_path: Path, three: tuple[int, int, int]) -> None:
+    assert cli("start", "1").code == 0
+    result = cli(
+        "result",
+        "1",
+        "--value",
+        "0.741",
+        "--value",
+        "0.745",
+        "--value",
+        "-0.5",
+        "--outcome",
+        "success",
+        "--cost",
+        "5.5",
+        "--learned",
+        "helps the long tail",
+    )
+    assert result.code == 0, result.err
+    exp = stored(db_path)[0]
+    assert exp.status is Status.DONE and exp.outcome is Outcome.SUCCESS
+    assert exp.values == (0.741, 0.745, -0.5)
+    assert exp.actual_cost == 5.5 and exp.learned == "helps the long tail"
+    shown = cli("show", "1").out
+    assert "0.741, 0.745, -0.5" in shown and "over 3 seeds" in shown
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        (["--outcome", "great"], "outcome"),
+        (["--outcome", "success"], "value"),  # a success needs a value
+        (["--outcome", "failure", "--value", "abc"], "value"),
+        (["--outcome", "failure", "--value", "0,741"], "value"),
+        (["--outcome", "failure", "--value", "nan"], "value"),
+        (["--outcome", "failure", "--cost", "-1"], "actual cost"),
+    ],
+)
+def test_result_refuses_bad_input(
+    cli: Run, db_path: Path, three: tuple[int, int, int], options: list[str], field: str
+) -> None:
+    result = cli("result", "1", *options)
+    assert result.code == 1
+    assert result.err.startswith(f"iterate-tui: error: {field}: ")
+    assert stored(db_path)[0].status is Status.IDEA
+
+
+def test_result_needs_an_outcome(cli: Run, three: tuple[int, int, int]) -> None:
+    assert cli("result", "1", "--value", "0.7").code == 2
+
+
+def test_skip_with_a_reason(cli: Run, db_path: Path, three: tuple[int, int, int]) -> None:
+    assert cli("skip", "2", "--reason", "superseded by #1").code == 0
+    exp = stored(db_path)[1]
+    assert exp.status is Status.SKIPPED and exp.skip_reason == "superseded by #1"
+    again = cli("skip", "2", "--reason", "twice")
+    assert again.code == 1 and "only open experiments" in again.err
+    assert cli("skip", "1", "--reason", "  ").code == 1
+
+
+def test_triage_moves_an_idea_into_a_quadrant(
+    cli: Run, db_path: Path, three: tuple[int, int, int]
+) -> None:
+    result = cli("triage", "3", "quick-win")
+    assert result.code == 0
+    assert "Quick win" in result.out
+    exp = stored(db_path)[2]
+    assert exp.status is Status.BACKLOG and (exp.impact, exp.probability) == (4, 0.7)
+    bad = cli("triage", "3", "corner")
+    assert bad.code == 1 and bad.err.startswith("iterate-tui: error: quadrant: ")
+    unknown = cli("triage", "42", "avoid")
+    assert unknown.code == 1 and "#42" in unknown.err
+
+
+# -- terminal safety and read-only files ---------------------------------------------------
+def test_user_text_cannot_reach_the_terminal_as_escapes(cli: Run, db_path: Path) -> None:
+    """Text that bypassed input cleaning (a hand-edited file) is still printed harmlessly."""
+    store = ProjectStore.open(db_path)
+    try:
+        Repository(store).add(
+            Experiment("red \x1b[31mALERT\x1b[0m \u202eevil\x9b", impact=3, probability=0.5)
+        )
+    finally:
+        store.close()
+    for args in (("list",), ("show", "1")):
+        out = cli(*args).out
+        assert "\x1b" not in out and "\u202e" not in out and "\x9b" not in out
+        assert "ALERT" in out
+    raw = cli("list", "--json").out
+    assert "\x1b" not in raw and "\u202e" not in raw and "\x9b" not in raw
+    assert json.loads(raw)[0]["title"] == "red \x1b[31mALERT\x1b[0m \u202eevil\x9b"
+
+
+def test_a_file_from_a_newer_version_is_read_but_not_changed(cli: Run, db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    db_path.write_text(
+        json.dumps({"_meta": {"1": {"schema_version": 99}}, "project": {}, "experiments": {}})
+    )
+    assert cli("list").code == 0
+    before = db_path.read_bytes()
+    result = cli("add", "New idea")
+    assert result.code == 3
+    assert "newer iterate-tui" in result.err
+    assert db_path.read_bytes() == before
