@@ -9,6 +9,7 @@ file; the re-read runs in a worker thread and the visible screen redraws when it
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
@@ -23,7 +24,7 @@ from textual.screen import Screen
 from . import commands
 from .domain.enums import Direction, Status
 from .domain.errors import IterateError
-from .domain.experiment import utc_now
+from .domain.experiment import Experiment, utc_now
 from .screens.backlog import BacklogScreen
 from .screens.base import ProjectScreen, problem_text
 from .screens.help import HelpScreen
@@ -35,6 +36,17 @@ from .store.repository import Repository
 
 #: How often the app looks for changes made by other processes (seconds).
 WATCH_INTERVAL = 1.0
+
+
+def settle_memory() -> None:
+    """Move what is loaded out of the collector's sight and make sure it runs.
+
+    The project's objects live as long as the app and hold no cycles; frozen, a full
+    collection no longer walks 10,000 experiments (~90 ms measured) in the middle of a
+    keypress. The command line disables the collector while it loads the project.
+    """
+    gc.freeze()
+    gc.enable()
 
 
 class IterateApp(App[None]):
@@ -61,6 +73,7 @@ class IterateApp(App[None]):
         self.session = ProjectSession(repository, clock)
         self.notice = notice
         self.watch_interval = watch_interval
+        self._untriaged = (-1, 0)
 
     # -- start-up ---------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -69,6 +82,7 @@ class IterateApp(App[None]):
             self.notify(self.notice, title="Note", severity="warning", timeout=12, markup=False)
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.check_outside_changes)
+        self.call_after_refresh(settle_memory)
 
     # -- what every screen shows ------------------------------------------------------------
     @property
@@ -91,7 +105,21 @@ class IterateApp(App[None]):
         return " · ".join(parts)
 
     def untriaged_count(self) -> int:
-        return sum(1 for e in self.session.experiments() if e.status is Status.IDEA)
+        """Ideas waiting for triage, counted again only when the project changed."""
+        revision = self.repository.revision
+        if self._untriaged[0] != revision:
+            count = sum(1 for e in self.session.experiments() if e.status is Status.IDEA)
+            self._untriaged = (revision, count)
+        return self._untriaged[1]
+
+    def note_change(self, old: Experiment | None, new: Experiment | None) -> None:
+        """Keep the idea count without a scan when one experiment changed here."""
+        revision, count = self._untriaged
+        if revision == self.repository.revision - 1:
+            count += (new is not None and new.status is Status.IDEA) - (
+                old is not None and old.status is Status.IDEA
+            )
+            self._untriaged = (self.repository.revision, count)
 
     def mode_badges(self) -> dict[str, str]:
         waiting = self.untriaged_count()
@@ -124,6 +152,7 @@ class IterateApp(App[None]):
             self.call_from_thread(self._redraw_after_outside_change)
 
     def _redraw_after_outside_change(self) -> None:
+        settle_memory()
         screen = self._project_screen()
         if screen is not None:
             screen.sync()
@@ -147,8 +176,7 @@ class IterateApp(App[None]):
             return
         screen = self._project_screen()
         if screen is not None:
-            screen.apply_change(change.after, change.before)
-            screen.mark_synced()
+            screen.changed(change.after, change.before)
         self.notify(f"Undone: {change.description}.", markup=False)
 
     def action_help(self) -> None:

@@ -7,6 +7,7 @@ system error). No traceback reaches the user unless ``ITERATE_TUI_DEBUG`` is set
 
 from __future__ import annotations
 
+import gc
 import importlib
 import io
 import os
@@ -159,6 +160,10 @@ def open_app(ctx: Context) -> int:
         )
         return USAGE
     existed = ctx.db.exists()
+    # No garbage collection while the project is read and the first frame is drawn: with
+    # 10,000 experiments the collector would run several full passes over objects that
+    # form no cycles. The app freezes what was loaded and turns it back on (App.on_mount).
+    gc.disable()
     repository = ctx.repository  # refuses an unreadable file before anything is written
     store = repository.store
     if existed and not ctx.demo:

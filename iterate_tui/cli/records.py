@@ -68,9 +68,7 @@ def _plain(value: Any) -> Any:
         return value.value
     if isinstance(value, datetime):
         return iso(value)
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, EstimateChange):
+    if isinstance(value, EstimateChange):  # a named tuple: before the tuple case
         return {
             "at": iso(value.at),
             "field": value.field,
@@ -78,6 +76,8 @@ def _plain(value: Any) -> Any:
             "new": value.new,
             "reason": value.reason,
         }
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
     return value
 
 

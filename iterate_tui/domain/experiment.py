@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from .enums import Activity, Outcome, Status
 
@@ -43,9 +44,11 @@ def matters_verdict(answer: str) -> Verdict:
     return Verdict.YES if match.group(1).lower() == "yes" else Verdict.NO
 
 
-@dataclass(frozen=True, slots=True)
-class EstimateChange:
-    """One change of an estimate, kept so estimates can be audited and calibrated."""
+class EstimateChange(NamedTuple):
+    """One change of an estimate, kept so estimates can be audited and calibrated.
+
+    A named tuple rather than a dataclass: a project holds tens of thousands of them and a
+    tuple is built three times faster when the file is read."""
 
     at: datetime
     field: str

@@ -9,7 +9,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from .. import commands
 from ..domain.enums import Status
@@ -17,9 +17,10 @@ from ..domain.errors import ValidationError
 from ..domain.experiment import Experiment
 from ..domain.ranking import Filter
 from ..domain.settings import ProjectSettings
-from ..widgets.columns import SORTABLE
+from ..widgets.columns import BACKLOG_NARROW_COLUMNS, SORTABLE
 from ..widgets.detail import DetailPane
 from ..widgets.experiment_table import ExperimentTable, Sort
+from ..widgets.key_bar import KeyBar
 from ..widgets.keypad import TriageKeypad
 from ..widgets.mode_bar import ModeBar
 from .base import ProjectScreen
@@ -30,6 +31,8 @@ OPEN = frozenset({Status.IDEA, Status.BACKLOG, Status.RUNNING})
 
 class BacklogScreen(ProjectScreen):
     MODE = "backlog"
+    #: Keys typed while the app starts go to the table, not to the (hidden) filter box.
+    AUTO_FOCUS = "#backlog-table"
     COMMAND_LIST = commands.BACKLOG
     BINDINGS: ClassVar[list[BindingType]] = commands.bindings(commands.BACKLOG)
 
@@ -37,6 +40,7 @@ class BacklogScreen(ProjectScreen):
         super().__init__()
         self.filter = Filter()
         self.filter_text = ""
+        self._detail_shown: tuple[Experiment | None, int | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield ModeBar()
@@ -48,19 +52,21 @@ class BacklogScreen(ProjectScreen):
                 id="filter",
                 compact=True,
             )
-            yield ExperimentTable(id="backlog-table", empty_text="No experiments match.")
+            yield ExperimentTable(
+                narrow_columns=BACKLOG_NARROW_COLUMNS,
+                id="backlog-table",
+                empty_text="No experiments match.",
+            )
             with Horizontal(id="backlog-bottom"):
                 yield DetailPane(id="detail")
                 yield TriageKeypad(id="keypad")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#filter", Input).display = False
         self.sync(force=True)
         self.query_one(ExperimentTable).focus()
 
     def on_resize(self, event: events.Resize) -> None:
-        super().on_resize(event)
         keypad = self.query_one(TriageKeypad)
         compact = event.size.width < 110
         if keypad.show_defaults == compact:
@@ -79,6 +85,7 @@ class BacklogScreen(ProjectScreen):
         return self.filter.matches(exp, settings)
 
     def reload(self) -> None:
+        self._detail_shown = None
         experiments = self.session.experiments()
         settings = self.session.settings
         self.total = len(experiments)
@@ -101,7 +108,10 @@ class BacklogScreen(ProjectScreen):
 
     def show_detail(self, exp: Experiment | None) -> None:
         rank = self.table.rank_of(exp) if exp is not None else None
-        self.query_one(DetailPane).show(exp, self.session.settings, rank)
+        if self._detail_shown == (exp, rank):
+            return  # the change and the cursor both report it: draw once
+        self._detail_shown = (exp, rank)
+        self.query_one(DetailPane).show(exp, self.table.settings, rank)
 
     @on(ExperimentTable.Highlighted)
     def _highlighted(self, event: ExperimentTable.Highlighted) -> None:

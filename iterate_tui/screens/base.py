@@ -12,9 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import events
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from ..commands import Command
 from ..domain.enums import Quadrant
@@ -70,14 +68,6 @@ class ProjectScreen(Screen[None]):
         """One experiment changed (old -> new); update the views without a full reload."""
         raise NotImplementedError
 
-    def on_resize(self, event: events.Resize) -> None:
-        # At 80 columns the keys need the room the palette hint takes (ctrl+p still works).
-        wide = event.size.width >= 100
-        for footer in self.query(Footer):
-            if footer.show_command_palette != wide:
-                footer.show_command_palette = wide
-                footer.refresh(recompose=True)
-
     def on_screen_resume(self) -> None:
         self.sync()
 
@@ -87,6 +77,12 @@ class ProjectScreen(Screen[None]):
             self.reload()
             self._synced_revision = self.session.repository.revision
         self.update_mode_bar()
+
+    def changed(self, old: Experiment | None, new: Experiment | None) -> None:
+        """One change made from this app (old -> new) is saved: show it without a reload."""
+        self.iterate_app.note_change(old, new)
+        self.apply_change(old, new)
+        self.mark_synced()
 
     def mark_synced(self) -> None:
         self._synced_revision = self.session.repository.revision
@@ -107,8 +103,9 @@ class ProjectScreen(Screen[None]):
             self.notify(problem_text(exc), severity="error", markup=False)
             return None
         if new is not old:
-            self.apply_change(old, new)
-        self.mark_synced()
+            self.changed(old, new)
+        else:
+            self.mark_synced()
         return new
 
     def _need_current(self) -> Experiment | None:
@@ -153,8 +150,7 @@ class ProjectScreen(Screen[None]):
             except (IterateError, OSError) as exc:
                 self.notify(problem_text(exc), severity="error", markup=False)
                 return
-            self.apply_change(None, new)
-            self.mark_synced()
+            self.changed(None, new)
             note = " (answered 'no': skipped in Avoid)" if new.skip_reason else ""
             self.notify(f"Added #{new.id}{note}.", markup=False)
 
@@ -216,8 +212,7 @@ class ProjectScreen(Screen[None]):
             except (IterateError, OSError) as exc:
                 self.notify(problem_text(exc), severity="error", markup=False)
                 return
-            self.apply_change(exp, None)
-            self.mark_synced()
+            self.changed(exp, None)
             self.notify(f"Deleted #{exp.id}; u brings it back.", markup=False)
 
         self.app.push_screen(ConfirmDialog(question), answered)

@@ -14,7 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Grid, Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from .. import commands
 from ..domain.enums import Quadrant
@@ -25,6 +25,7 @@ from ..domain.settings import ProjectSettings
 from ..domain.text import safe_for_display
 from ..widgets.columns import COMPACT_COLUMNS
 from ..widgets.experiment_table import ExperimentTable
+from ..widgets.key_bar import KeyBar
 from ..widgets.keypad import KEYS, quadrant_class
 from ..widgets.mode_bar import ModeBar
 from .base import ProjectScreen
@@ -38,6 +39,7 @@ def table_id(q: Quadrant) -> str:
 
 class MatrixScreen(ProjectScreen):
     MODE = "matrix"
+    AUTO_FOCUS = "#quadrant-quick-win"
     COMMAND_LIST = commands.MATRIX
     BINDINGS: ClassVar[list[BindingType]] = commands.bindings(commands.MATRIX)
 
@@ -59,7 +61,7 @@ class MatrixScreen(ProjectScreen):
                         empty_text="none open",
                     )
         yield Static("", id="matrix-selected")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sync(force=True)

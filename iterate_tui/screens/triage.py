@@ -7,13 +7,14 @@ its impact and probability and u takes the triage back.
 
 from __future__ import annotations
 
+import bisect
 from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from .. import commands
 from ..domain.enums import IMPACT_LABELS, INFO_LABELS, TIER_LABELS, Status
@@ -22,6 +23,7 @@ from ..domain.experiment import Experiment, Verdict
 from ..domain.matrix import quadrant
 from ..domain.settings import ProjectSettings
 from ..domain.text import safe_for_display
+from ..widgets.key_bar import KeyBar
 from ..widgets.keypad import TriageKeypad
 from ..widgets.mode_bar import ModeBar
 from .base import ProjectScreen
@@ -72,6 +74,7 @@ def idea_card(exp: Experiment, settings: ProjectSettings) -> Text:
 
 class TriageScreen(ProjectScreen):
     MODE = "triage"
+    AUTO_FOCUS = "#inbox-card"
     COMMAND_LIST = commands.INBOX
     BINDINGS: ClassVar[list[BindingType]] = commands.bindings(commands.INBOX)
 
@@ -90,7 +93,7 @@ class TriageScreen(ProjectScreen):
                 yield Static("", id="inbox-card-text")
             yield Static("", id="inbox-last")
             yield TriageKeypad(id="inbox-keypad")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sync(force=True)
@@ -109,6 +112,17 @@ class TriageScreen(ProjectScreen):
         ideas = [e for e in self.session.experiments() if e.status is Status.IDEA]
         ideas.sort(key=inbox_order)
         self.ideas = ideas
+
+    def _patch(self, old: Experiment | None, new: Experiment | None) -> None:
+        """Update the inbox for one changed experiment without scanning the project."""
+        if old is not None and old.status is Status.IDEA:
+            index = bisect.bisect_left(self.ideas, inbox_order(old), key=inbox_order)
+            if index < len(self.ideas) and self.ideas[index].id == old.id:
+                del self.ideas[index]
+            else:
+                self.ideas = [e for e in self.ideas if e.id != old.id]
+        if new is not None and new.status is Status.IDEA:
+            bisect.insort(self.ideas, new, key=inbox_order)
 
     def reload(self) -> None:
         keep = self.current()
@@ -137,7 +151,7 @@ class TriageScreen(ProjectScreen):
                 self.last = new  # nudged, or a nudge undone
         elif self.last is not None and (new is None or new.id == self.last.id):
             self.last = None  # the triage was undone or the idea deleted
-        self._collect()
+        self._patch(old, new)
         if new is not None and new.status is Status.IDEA:
             self._place(new.id)
         else:

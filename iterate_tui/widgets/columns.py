@@ -95,5 +95,23 @@ STATUS = Column(
 TIER = Column("tier", "T", 1, lambda e, s: str(e.tier), lambda e, s: e.tier, right=True)
 
 BACKLOG_COLUMNS = (RANK, TITLE, QUADRANT, IMPACT, PROBABILITY, EV, INFO, COST, SCORE, STATUS, TIER)
+
+NARROW_QUADRANT = {
+    Quadrant.QUICK_WIN: "Quick",
+    Quadrant.MOONSHOT: "Moon",
+    Quadrant.INCREMENTAL: "Incr",
+    Quadrant.AVOID: "Avoid",
+}
+
+
+def _quadrant_narrow(exp: Experiment, settings: ProjectSettings) -> str:
+    q = quadrant(exp, settings)
+    return "—" if q is None else NARROW_QUADRANT[q]
+
+
+QUADRANT_NARROW = Column("quadrant", "Quad", 5, _quadrant_narrow, _quadrant_order, False, False)
+#: Below 100 columns the quadrant is abbreviated so the title keeps some room.
+BACKLOG_NARROW_COLUMNS = tuple(QUADRANT_NARROW if c is QUADRANT else c for c in BACKLOG_COLUMNS)
+NARROW_BELOW = 100
 COMPACT_COLUMNS = (RANK, TITLE, PROBABILITY, SCORE)
 SORTABLE = tuple(c for c in BACKLOG_COLUMNS if c.key != "rank")

@@ -32,7 +32,7 @@ from ..domain.matrix import quadrant
 from ..domain.ranking import rank_key
 from ..domain.settings import ProjectSettings
 from ..domain.text import safe_for_display
-from .columns import BACKLOG_COLUMNS, Column
+from .columns import BACKLOG_COLUMNS, NARROW_BELOW, Column
 
 Key = tuple[Any, ...]
 
@@ -137,6 +137,7 @@ class ExperimentTable(ScrollView, can_focus=True):
     def __init__(
         self,
         columns: Sequence[Column] = BACKLOG_COLUMNS,
+        narrow_columns: Sequence[Column] | None = None,
         *,
         empty_text: str = "Nothing here.",
         name: str | None = None,
@@ -145,6 +146,8 @@ class ExperimentTable(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.columns = tuple(columns)
+        self._wide_columns = self.columns
+        self._narrow_columns = tuple(narrow_columns) if narrow_columns else self.columns
         self.empty_text = empty_text
         self.settings = ProjectSettings()
         self.sort = Sort()
@@ -315,6 +318,7 @@ class ExperimentTable(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         width = self.scrollable_content_region.width
+        self.columns = self._narrow_columns if width < NARROW_BELOW else self._wide_columns
         fixed = sum(c.width for c in self.columns if c.width) + len(self.columns) - 1
         self._widths = [c.width or max(8, width - fixed) for c in self.columns]
         self._line_cache.clear()
