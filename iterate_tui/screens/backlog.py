@@ -129,7 +129,7 @@ class BacklogScreen(ProjectScreen):
         text.append(self.filter_text or "none", style="italic" if self.filter_text else "dim")
         if scope:
             text.append(f" ({scope})", style="dim")
-        self.query_one("#backlog-status", Static).update(text)
+        self.query_one("#backlog-status", Static).update(text, layout=False)
 
     # -- filter and sort --------------------------------------------------------------------
     def action_filter(self) -> None:

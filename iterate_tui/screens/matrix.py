@@ -114,14 +114,14 @@ class MatrixScreen(ProjectScreen):
             title.append(f"{len(self.table(q).rows)} open", style="bold")
             title.append("\n ")
             title.append(strategy(q, settings), style="italic")
-            self.query_one(f"#{table_id(q)}-title", Static).update(title)
+            self.query_one(f"#{table_id(q)}-title", Static).update(title, layout=False)
         legend = Text(no_wrap=True, overflow="ellipsis")
         legend.append(
             f" top: impact ≥ {settings.impact_threshold} · right: probability ≥ "
             f"{settings.probability_threshold:.0%} · tab ←→ quadrant · q w a s move",
             style="dim",
         )
-        self.query_one("#matrix-legend", Static).update(legend)
+        self.query_one("#matrix-legend", Static).update(legend, layout=False)
         self.show_selected(self.current())
 
     def show_selected(self, exp: Experiment | None) -> None:
@@ -140,7 +140,7 @@ class MatrixScreen(ProjectScreen):
                 if ev is not None and value is not None
                 else f"  {exp.status.label}"
             )
-        self.query_one("#matrix-selected", Static).update(text)
+        self.query_one("#matrix-selected", Static).update(text, layout=False)
 
     # -- focus between quadrants ------------------------------------------------------------
     @on(ExperimentTable.Highlighted)

@@ -174,9 +174,9 @@ class TriageScreen(ProjectScreen):
             position.append(f" Idea {self.position + 1} of {total}", style="bold")
             position.append(" · oldest first · j/k step", style="dim")
             card = idea_card(current, settings)
-        self.query_one("#inbox-position", Static).update(position)
+        self.query_one("#inbox-position", Static).update(position, layout=False)
         self.query_one("#inbox-card-text", Static).update(card)
-        self.query_one("#inbox-last", Static).update(self._last_line(settings))
+        self.query_one("#inbox-last", Static).update(self._last_line(settings), layout=False)
 
     def _last_line(self, settings: ProjectSettings) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
