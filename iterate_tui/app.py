@@ -27,15 +27,24 @@ from .domain.errors import IterateError
 from .domain.experiment import Experiment, utc_now
 from .screens.backlog import BacklogScreen
 from .screens.base import ProjectScreen, problem_text
-from .screens.help import HelpScreen
-from .screens.matrix import MatrixScreen
-from .screens.triage import TriageScreen
 from .session import NothingToUndo, ProjectSession
 from .store.errors import StoreError
 from .store.repository import Repository
 
 #: How often the app looks for changes made by other processes (seconds).
 WATCH_INTERVAL = 1.0
+
+
+def _triage_screen() -> Screen[None]:
+    from .screens.triage import TriageScreen  # each screen loads when first shown
+
+    return TriageScreen()
+
+
+def _matrix_screen() -> Screen[None]:
+    from .screens.matrix import MatrixScreen
+
+    return MatrixScreen()
 
 
 def settle_memory() -> None:
@@ -54,8 +63,8 @@ class IterateApp(App[None]):
     CSS_PATH = "app.tcss"
     MODES: ClassVar[dict[str, Callable[[], Screen[None]]]] = {  # type: ignore[assignment]
         "backlog": BacklogScreen,
-        "triage": TriageScreen,
-        "matrix": MatrixScreen,
+        "triage": lambda: _triage_screen(),
+        "matrix": lambda: _matrix_screen(),
     }
     DEFAULT_MODE = "backlog"
     BINDINGS: ClassVar[list[BindingType]] = commands.bindings(commands.APP)
@@ -180,6 +189,8 @@ class IterateApp(App[None]):
         self.notify(f"Undone: {change.description}.", markup=False)
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 

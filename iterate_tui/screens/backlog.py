@@ -24,7 +24,6 @@ from ..widgets.key_bar import KeyBar
 from ..widgets.keypad import TriageKeypad
 from ..widgets.mode_bar import ModeBar
 from .base import ProjectScreen
-from .dialogs import SortPicker
 
 OPEN = frozenset({Status.IDEA, Status.BACKLOG, Status.RUNNING})
 
@@ -189,6 +188,8 @@ class BacklogScreen(ProjectScreen):
             descending = column.descending_first if column is not None else True
             self.table.set_sort(Sort(key, descending))
             self.update_status()
+
+        from .dialogs import SortPicker
 
         self.app.push_screen(SortPicker(choices, self.table.sort.column), chosen)
 

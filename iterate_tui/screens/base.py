@@ -20,8 +20,6 @@ from ..domain.errors import IterateError
 from ..domain.experiment import Experiment
 from ..domain.text import safe_for_display
 from ..widgets.mode_bar import ModeBar
-from .dialogs import ConfirmDialog, ReasonForm, ResultForm
-from .experiment_form import ExperimentForm
 
 if TYPE_CHECKING:
     from ..app import IterateApp
@@ -154,6 +152,8 @@ class ProjectScreen(Screen[None]):
             note = " (answered 'no': skipped in Avoid)" if new.skip_reason else ""
             self.notify(f"Added #{new.id}{note}.", markup=False)
 
+        from .experiment_form import ExperimentForm  # forms load when first opened
+
         self.app.push_screen(ExperimentForm(self.session.settings), added)
 
     def action_edit(self) -> None:
@@ -164,6 +164,8 @@ class ProjectScreen(Screen[None]):
         def edited(values: dict[str, Any] | None) -> None:
             if values is not None:
                 self.change(exp, lambda: self.session.edit(exp.id, values))
+
+        from .experiment_form import ExperimentForm
 
         self.app.push_screen(ExperimentForm(self.session.settings, exp), edited)
 
@@ -179,6 +181,8 @@ class ProjectScreen(Screen[None]):
             if result is not None:
                 self.change(exp, lambda: self.session.finish(exp.id, **result))
 
+        from .dialogs import ResultForm
+
         self.app.push_screen(ResultForm(exp, self.session.settings), finished)
 
     def action_skip(self) -> None:
@@ -192,6 +196,8 @@ class ProjectScreen(Screen[None]):
         def skipped(reason: str | None) -> None:
             if reason is not None:
                 self.change(exp, lambda: self.session.skip(exp.id, reason))
+
+        from .dialogs import ReasonForm
 
         self.app.push_screen(ReasonForm(exp), skipped)
 
@@ -214,5 +220,7 @@ class ProjectScreen(Screen[None]):
                 return
             self.changed(exp, None)
             self.notify(f"Deleted #{exp.id}; u brings it back.", markup=False)
+
+        from .dialogs import ConfirmDialog
 
         self.app.push_screen(ConfirmDialog(question), answered)
