@@ -9,6 +9,7 @@ file; the re-read runs in a worker thread and the visible screen redraws when it
 
 from __future__ import annotations
 
+import contextlib
 import gc
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -91,7 +92,18 @@ class IterateApp(App[None]):
             self.notify(self.notice, title="Note", severity="warning", timeout=12, markup=False)
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.check_outside_changes)
-        self.call_after_refresh(settle_memory)
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        settle_memory()
+        self.prime_next_save()
+
+    @work(thread=True, exclusive=True, group="prime", exit_on_error=False)
+    def prime_next_save(self) -> None:
+        """Serialize the loaded documents in the background so the first key saves fast."""
+        # Only an optimisation: a real problem is reported by the save itself.
+        with contextlib.suppress(Exception):
+            self.repository.prime_serialization()
 
     # -- what every screen shows ------------------------------------------------------------
     @property
@@ -162,6 +174,7 @@ class IterateApp(App[None]):
 
     def _redraw_after_outside_change(self) -> None:
         settle_memory()
+        self.prime_next_save()
         screen = self._project_screen()
         if screen is not None:
             screen.sync()

@@ -89,6 +89,12 @@ class Repository:
             yield
 
     @_locked
+    def prime_serialization(self) -> None:
+        """Prepare the next save while nothing else happens (the app calls it when idle)."""
+        self._sync()
+        self.store.storage.prime_cache()
+
+    @_locked
     def refresh_if_changed(self) -> bool:
         """Pick up another process's changes; True if anything was re-read."""
         if self.store.refresh_if_changed():

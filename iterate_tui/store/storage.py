@@ -5,6 +5,16 @@ writes in place (a crash mid-write leaves new data followed by the old tail). Th
 parses the file once, re-reads it only when another process has changed it, and commits
 each change as one serialization and one atomic replace (see ``atomic.write_atomic``).
 
+The serialization is incremental for the one big table, the experiments: the bytes of each
+of its documents are kept (``DocumentCache``) and a change re-serializes only the documents
+it touched, then joins the kept bytes, so the file is still ``orjson.dumps`` of the whole
+data, byte for byte, without paying for 10,000 documents on every save. TinyDB changes
+documents in place through ``ProjectTable._update_table``, whose view of the table records
+every document it hands out; anything else that can change the data (a re-read, a rollback,
+a whole-file write, TinyDB writing the data wholesale) drops the kept bytes. Set
+``ITERATE_TUI_VERIFY_SERIALIZE=1`` (or ``VERIFY_SERIALIZE``) to check every write against a
+full ``orjson.dumps``.
+
 Writes only happen inside ``batch()``, which ``ProjectStore.change`` opens while holding the
 project lock, so a change made of several TinyDB operations is still one write.
 """
@@ -25,10 +35,15 @@ from tinydb.table import Table
 from .atomic import write_atomic
 from .errors import CorruptStoreError
 from .lock import ProjectLock
-from .schema import LAST_IDS, META_TABLE
+from .schema import EXPERIMENTS_TABLE, LAST_IDS, META_TABLE
 
 RawData = dict[str, dict[str, Any]]
 Identity = tuple[int, int, int, int]
+
+#: Check every incremental serialization against a full ``orjson.dumps`` before writing
+#: (slow: for tests and debugging). A mismatch raises ``SerializeCacheError`` and the change
+#: is rolled back, so a stale cached document can never reach the file unnoticed.
+VERIFY_SERIALIZE = os.environ.get("ITERATE_TUI_VERIFY_SERIALIZE", "") not in ("", "0")
 
 
 def file_identity(stat: os.stat_result) -> Identity:
@@ -51,8 +66,160 @@ def parse(path: Path, payload: bytes) -> RawData:
     return data
 
 
-def serialize(data: RawData) -> bytes:
-    return orjson.dumps(data)
+def serialize(data: RawData, cache: DocumentCache | None = None) -> bytes:
+    """The file's bytes for ``data``: always exactly ``orjson.dumps(data)``.
+
+    With a ``cache``, the documents of its table that were not touched since the previous
+    call are not serialized again (see ``DocumentCache``).
+    """
+    if cache is None:
+        return orjson.dumps(data)
+    payload = cache.serialize(data)
+    if VERIFY_SERIALIZE:
+        expected = orjson.dumps(data)
+        if payload != expected:
+            cache.invalidate()
+            raise SerializeCacheError(
+                f"the cached serialization of {cache.name!r} differs from orjson.dumps "
+                f"({len(payload)} vs {len(expected)} bytes)"
+            )
+    return payload
+
+
+class SerializeCacheError(AssertionError):
+    """The incremental serialization disagreed with a full one (only raised when verifying)."""
+
+
+class DocumentCache:
+    """The serialized bytes of each document of one table, kept from one write to the next.
+
+    A piece is ``orjson.dumps({key: doc})`` without its braces, i.e. ``"key":{...}``, so the
+    table is ``{`` + its pieces in the table's order joined by ``,`` + ``}``: byte for byte
+    what ``orjson.dumps`` writes for the whole table.
+
+    Invariant: ``pieces[key]`` is the serialization of the document now in ``table[key]``
+    for every key not in ``touched``, where ``table`` is the very dict object the pieces
+    were made from; and unless ``moved`` is set, ``order`` holds the pieces in the table's
+    key order, ``position`` saying where. It holds because
+
+    * documents change in place only through ``_IntKeyed`` (TinyDB's updaters), which adds
+      the key of every document it hands out, stores or deletes to ``touched`` *before*
+      the access, sets ``moved`` when a key is added or deleted, and drops everything on
+      ``clear()``;
+    * every other way the data can change (``ProjectStorage.load``, ``write_now``, TinyDB's
+      own ``write`` of the data, a rollback) calls ``invalidate()``;
+    * a table dict replaced by another object (even an equal one) is noticed by identity;
+    * documents handed out for reading (``ProjectTable.raw()``, TinyDB's search results,
+      which share nested lists with the stored documents) are never mutated: see
+      ``ProjectTable``.
+
+    Whatever goes wrong while serializing (an unserializable document, a key that should
+    be there and is not) drops everything, so the next write starts afresh.
+    """
+
+    __slots__ = ("moved", "name", "order", "pieces", "position", "table", "touched")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        #: Keys of documents that may have changed since they were serialized. The set
+        #: object is shared with live ``_IntKeyed`` views: it is cleared, never replaced.
+        self.touched: set[str] = set()
+        self.table: dict[str, Any] | None = None
+        self.pieces: dict[str, bytes] = {}
+        self.order: list[bytes] = []
+        self.position: dict[str, int] = {}
+        self.moved = False
+
+    def invalidate(self) -> None:
+        """Forget every kept document (the next write serializes them all again)."""
+        self.table = None
+        self.pieces = {}
+        self.order = []
+        self.position = {}
+        self.moved = False
+        self.touched.clear()
+
+    def serialize(self, data: RawData) -> bytes:
+        table = data.get(self.name)
+        if type(table) is not dict:  # absent, or a kind of mapping this does not handle
+            self.invalidate()
+            return orjson.dumps(data)
+        try:
+            body = self._documents(table)
+        except BaseException:
+            self.invalidate()
+            raise
+        # The other tables are small: serialized every time, around the documents.
+        dumps = orjson.dumps
+        before: list[bytes] = []
+        after: list[bytes] = []
+        side = before
+        for name, value in data.items():
+            if name == self.name:
+                side = after
+            else:
+                side.append(dumps({name: value})[1:-1])
+        head = b"{" + b"".join(part + b"," for part in before) + dumps(self.name) + b":{"
+        tail = b"}" + b"".join(b"," + part for part in after) + b"}"
+        if body:
+            body[0] = head + body[0]
+            body[-1] += tail
+        else:
+            body = [head + tail]
+        # One join of one flat list: the file is megabytes, and every extra copy of it
+        # costs about as much as the join itself (fresh pages to fault in).
+        return b",".join(body)
+
+    def _documents(self, table: dict[str, Any]) -> list[bytes]:
+        """The pieces of ``table``'s documents in its order (a new list the caller may
+        change), serializing again only the touched documents when it can."""
+        if table is self.table:
+            order = self._patch(table)
+            if order is not None:
+                return order.copy()
+        # First use, another table object, or a change that went round ``_IntKeyed``
+        # (the contract was broken somewhere): none of the kept pieces is trusted.
+        self.invalidate()
+        dumps = orjson.dumps
+        pieces = {key: dumps({key: doc})[1:-1] for key, doc in table.items()}
+        order = list(pieces.values())
+        self.pieces, self.order = pieces, order
+        self.position = dict(zip(pieces, range(len(order)), strict=True))
+        self.table = table
+        return order.copy()
+
+    def _patch(self, table: dict[str, Any]) -> list[bytes] | None:
+        """Bring the kept pieces up to date with ``table``; None if they cannot be."""
+        dumps = orjson.dumps
+        pieces = self.pieces
+        touched = self.touched
+        changed = [key for key in touched if key in table]
+        for key in touched:
+            pieces.pop(key, None)
+        touched.clear()
+        for key in changed:
+            pieces[key] = dumps({key: table[key]})[1:-1]
+        if len(pieces) != len(table):
+            return None
+        order = self.order
+        if not self.moved:
+            # The same keys in the same order as when ``order`` was made: patch it.
+            position = self.position
+            for key in changed:
+                index = position.get(key)
+                if index is None:
+                    return None
+                order[index] = pieces[key]
+            return order if len(order) == len(table) else None
+        # Documents were added or removed: put the pieces in the table's order again.
+        try:
+            order = list(map(pieces.__getitem__, table))
+        except KeyError:
+            return None
+        self.order = order
+        self.position = dict(zip(table, range(len(order)), strict=True))
+        self.moved = False
+        return order
 
 
 class ProjectStorage(Storage):
@@ -64,6 +231,8 @@ class ProjectStorage(Storage):
         self._generation = -1
         self._in_batch = False
         self._dirty = False
+        #: The experiments' serialized documents, kept between writes (see DocumentCache).
+        self.cache = DocumentCache(EXPERIMENTS_TABLE)
         #: Incremented whenever the in-memory data is replaced by what is on disk.
         self.load_count = 0
 
@@ -72,9 +241,30 @@ class ProjectStorage(Storage):
         return self._data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
+        """TinyDB hands over the data it changed (``drop_table``, ...): nothing says which
+        documents changed, so the serialized ones are all dropped."""
         self.require_batch()
+        self.cache.invalidate()
         self._data = data
         self._dirty = True
+
+    def write_documents(self, data: RawData) -> None:
+        """``ProjectTable._update_table``'s write: the documents it changed are already
+        recorded in ``cache.touched`` by its ``_IntKeyed`` view."""
+        self.require_batch()
+        if data is not self._data:
+            self.cache.invalidate()
+        self._data = data
+        self._dirty = True
+
+    def prime_cache(self) -> None:
+        """Serialize every document now (the caller holds off writers), so that the first
+        change after a (re-)read costs one document, not all of them."""
+        self.cache.serialize(self._data)
+
+    def tracker(self, table: str) -> DocumentCache | None:
+        """The cache an ``_IntKeyed`` view of ``table`` must report to (None: not cached)."""
+        return self.cache if table == self.cache.name else None
 
     def require_batch(self) -> None:
         """Refuse a write outside ``batch()``, before the in-memory data is touched."""
@@ -87,6 +277,7 @@ class ProjectStorage(Storage):
     # -- loading and staleness -------------------------------------------------------------
     def load(self) -> RawData:
         """Read the file from disk (the counter first, so a racing writer forces a re-read)."""
+        self.cache.invalidate()
         generation = self.lock.generation()
         with open(self.path, "rb") as handle:
             identity = file_identity(os.fstat(handle.fileno()))
@@ -107,8 +298,16 @@ class ProjectStorage(Storage):
 
     # -- writing ---------------------------------------------------------------------------
     def write_now(self, data: RawData) -> None:
-        """Replace the whole file (caller holds the lock). Used for creation and migration."""
-        write_atomic(self.path, serialize(data))
+        """Replace the whole file (caller holds the lock). Used for creation and migration.
+
+        ``data`` may be anything (a migration may even have changed the in-memory documents
+        in place), so every document is serialized afresh.
+        """
+        self.cache.invalidate()
+        self._commit(data)
+
+    def _commit(self, data: RawData) -> None:
+        write_atomic(self.path, serialize(data, self.cache))
         self._generation = self.lock.bump()
         self._identity = file_identity(os.stat(self.path))
         self._data = data
@@ -128,8 +327,11 @@ class ProjectStorage(Storage):
         try:
             yield
             if self._dirty:
-                self.write_now(self._data)
+                self._commit(self._data)
         except BaseException:
+            # The documents in memory may be half-changed: forget their bytes even if the
+            # re-read below fails.
+            self.cache.invalidate()
             with contextlib.suppress(Exception):
                 self.load()
             raise
@@ -143,21 +345,40 @@ class _IntKeyed(MutableMapping[int, Any]):
 
     Wrapping the raw table instead of converting all ids both ways (as TinyDB does) keeps a
     one-document change O(1) instead of O(documents).
+
+    With a ``cache``, the key of every document handed out, stored or deleted is recorded in
+    ``cache.touched`` before the access (an updater changes the document it reads in place),
+    adding or deleting a key sets ``cache.moved``, and ``clear()`` drops the whole cache.
+    Every ``MutableMapping`` helper (``pop``, ``items()``, ``update``, ...) goes through
+    these methods, so none can slip past.
     """
 
-    __slots__ = ("raw",)
+    __slots__ = ("cache", "raw")
 
-    def __init__(self, raw: dict[str, Any]) -> None:
+    def __init__(self, raw: dict[str, Any], cache: DocumentCache | None = None) -> None:
         self.raw = raw
+        self.cache = cache
+
+    def _touch(self, key: int) -> str:
+        skey = str(key)
+        if self.cache is not None:
+            self.cache.touched.add(skey)
+        return skey
 
     def __getitem__(self, key: int) -> Any:
-        return self.raw[str(key)]
+        return self.raw[self._touch(key)]
 
     def __setitem__(self, key: int, value: Any) -> None:
-        self.raw[str(key)] = value
+        skey = self._touch(key)
+        if self.cache is not None and skey not in self.raw:
+            self.cache.moved = True
+        self.raw[skey] = value
 
     def __delitem__(self, key: int) -> None:
-        del self.raw[str(key)]
+        skey = self._touch(key)
+        if self.cache is not None:
+            self.cache.moved = True
+        del self.raw[skey]
 
     def __contains__(self, key: object) -> bool:
         return str(key) in self.raw
@@ -169,19 +390,32 @@ class _IntKeyed(MutableMapping[int, Any]):
         return len(self.raw)
 
     def clear(self) -> None:
+        if self.cache is not None:
+            self.cache.invalidate()
         self.raw.clear()
 
 
 class ProjectTable(Table):
-    """A TinyDB table whose updates are O(1) per document and which can forget its caches."""
+    """A TinyDB table whose updates are O(1) per document and which can forget its caches.
+
+    Documents are changed only through TinyDB's operations (``insert``, ``update``,
+    ``upsert``, ``remove``, ``truncate``, ...) inside ``ProjectStore.change()``. What reading
+    hands out -- ``raw()``, and the documents of ``get``/``search``/``all``, which are
+    shallow copies sharing their lists and dicts with the stored ones -- must never be
+    mutated: the storage keeps the serialized bytes of each experiment and re-serializes
+    only the documents an operation went through, so an edit made behind TinyDB's back
+    would silently never reach the file. For the same reason a document inserted here must
+    not share mutable values with one that is changed later.
+    """
 
     def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
+        storage = cast(ProjectStorage, self._storage)
         # The updater changes the documents in place: refuse before it runs, not after.
-        cast(ProjectStorage, self._storage).require_batch()
-        tables = self._storage.read() or {}
+        storage.require_batch()
+        tables = storage.read() or {}
         raw = tables.setdefault(self.name, {})
-        updater(_IntKeyed(raw))  # type: ignore[arg-type]
-        self._storage.write(tables)
+        updater(_IntKeyed(raw, storage.tracker(self.name)))  # type: ignore[arg-type]
+        storage.write_documents(tables)
         self.clear_cache()
 
     def _get_next_id(self) -> int:
@@ -210,7 +444,11 @@ class ProjectTable(Table):
         self._next_id = None
 
     def raw(self) -> dict[str, Any]:
-        """The table's documents as stored (id string -> dict), without copying."""
+        """The table's documents as stored (id string -> dict), without copying.
+
+        Read-only: the dicts are the stored ones, and a change made to them here would be
+        neither recorded nor written (see the class docstring).
+        """
         return self._read_table()
 
 
