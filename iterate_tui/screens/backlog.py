@@ -216,4 +216,4 @@ class BacklogScreen(ProjectScreen):
             self.table.focus()
         else:
             detail.focus()
-            self.maximize(detail)
+            self.maximize(detail, container=False)

@@ -23,6 +23,7 @@ from ..domain.experiment import Experiment, Verdict
 from ..domain.matrix import quadrant
 from ..domain.settings import ProjectSettings
 from ..domain.text import safe_for_display
+from ..widgets.detail import TextBlock
 from ..widgets.key_bar import KeyBar
 from ..widgets.keypad import TriageKeypad
 from ..widgets.mode_bar import ModeBar
@@ -90,7 +91,7 @@ class TriageScreen(ProjectScreen):
         with Vertical(id="inbox"):
             yield Static("", id="inbox-position")
             with VerticalScroll(id="inbox-card"):
-                yield Static("", id="inbox-card-text")
+                yield TextBlock(Text(""), id="inbox-card-text")
             yield Static("", id="inbox-last")
             yield TriageKeypad(id="inbox-keypad")
         yield KeyBar()
@@ -175,7 +176,7 @@ class TriageScreen(ProjectScreen):
             position.append(" · oldest first · j/k step", style="dim")
             card = idea_card(current, settings)
         self.query_one("#inbox-position", Static).update(position, layout=False)
-        self.query_one("#inbox-card-text", Static).update(card)
+        self.query_one("#inbox-card-text", TextBlock).show(card)
         self.query_one("#inbox-last", Static).update(self._last_line(settings), layout=False)
 
     def _last_line(self, settings: ProjectSettings) -> Text:

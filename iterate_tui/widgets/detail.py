@@ -9,7 +9,9 @@ from __future__ import annotations
 import statistics
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Static
 
 from ..domain.enums import IMPACT_LABELS, INFO_LABELS, TIER_LABELS, Status
@@ -133,15 +135,51 @@ def describe(exp: Experiment, settings: ProjectSettings, rank: int | None = None
 
 
 class DetailPane(VerticalScroll, can_focus=True):
-    """A scrollable view of one experiment."""
+    """A scrollable view of one experiment (z zooms it to the whole screen)."""
 
-    def compose(self):  # type: ignore[no-untyped-def]
-        yield Static(Text("No experiment selected.", style=MUTED), id="detail-text")
+    ALLOW_MAXIMIZE = True
+
+    def compose(self) -> ComposeResult:
+        yield TextBlock(Text("No experiment selected.", style=MUTED), id="detail-text")
 
     def show(self, exp: Experiment | None, settings: ProjectSettings, rank: int | None) -> None:
-        body = self.query_one("#detail-text", Static)
+        body = self.query_one("#detail-text", TextBlock)
         if exp is None:
-            body.update(Text("No experiment selected.", style=MUTED))
+            body.show(Text("No experiment selected.", style=MUTED))
         else:
-            body.update(describe(exp, settings, rank))
+            body.show(describe(exp, settings, rank))
         self.scroll_home(animate=False)
+
+
+class TextBlock(Static):
+    """A Static for wrapped text that asks for a layout pass only when its height changes.
+
+    It fills its (scrolling) container at least, so short texts all have the same height.
+
+    A layout pass of the screen costs ~30 ms here, more than the rest of a keypress; the
+    detail of the experiment just triaged usually keeps its number of lines.
+    """
+
+    DEFAULT_CSS = """
+    TextBlock {
+        min-height: 100%;
+    }
+    """
+
+    def __init__(self, content: Text, *, id: str | None = None) -> None:
+        super().__init__(content, id=id)
+        self._height: tuple[int, int] | None = None
+
+    def show(self, text: Text) -> None:
+        width = self.size.width
+        height = None
+        if width > 0:  # measured the way Textual measures a Text when it lays one out
+            lines = Text(text.plain).wrap(self.app.console, width, no_wrap=text.no_wrap)
+            # The block is at least as tall as its container (CSS min-height: 100%), so text
+            # that fits keeps the same height whatever its number of lines.
+            parent = self.parent
+            room = parent.scrollable_content_region.height if isinstance(parent, Widget) else 0
+            height = (width, max(len(lines), room))
+        same = height is not None and height == self._height
+        self._height = height
+        self.update(text, layout=not same)

@@ -180,3 +180,15 @@ async def test_sort_picker_by_keys(seeded: Repository, make_app) -> None:
         table = app.screen.query_one(ExperimentTable)
         assert table.sort.column != "score"
         assert "sorted by" in str(app.screen.query_one("#backlog-status").render())
+
+
+async def test_z_zooms_the_detail_pane_and_back(seeded: Repository, make_app) -> None:
+    from iterate_tui.widgets.detail import DetailPane
+
+    app = make_app(seeded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("z")
+        assert app.screen.maximized is app.screen.query_one(DetailPane)
+        await pilot.press("z")
+        assert app.screen.maximized is None
+        assert isinstance(app.focused, ExperimentTable)
