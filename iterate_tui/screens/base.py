@@ -169,12 +169,17 @@ class ProjectScreen(Screen[None]):
 
         self.app.push_screen(ExperimentForm(self.session.settings, exp), edited)
 
-    def action_finish(self) -> None:
+    def _need_open(self) -> Experiment | None:
+        """The selected experiment if it can still be finished or skipped."""
         exp = self._need_current()
-        if exp is None:
-            return
-        if not exp.is_open:
+        if exp is not None and not exp.is_open:
             self.notify(f"#{exp.id} is already {exp.status.label}.", severity="warning")
+            return None
+        return exp
+
+    def action_finish(self) -> None:
+        exp = self._need_open()
+        if exp is None:
             return
 
         def finished(result: dict[str, Any] | None) -> None:
@@ -186,11 +191,8 @@ class ProjectScreen(Screen[None]):
         self.app.push_screen(ResultForm(exp, self.session.settings), finished)
 
     def action_skip(self) -> None:
-        exp = self._need_current()
+        exp = self._need_open()
         if exp is None:
-            return
-        if not exp.is_open:
-            self.notify(f"#{exp.id} is already {exp.status.label}.", severity="warning")
             return
 
         def skipped(reason: str | None) -> None:

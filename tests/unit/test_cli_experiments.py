@@ -3,48 +3,22 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from iterate_tui.__main__ import main
 from iterate_tui.domain.enums import Outcome, Status
 from iterate_tui.domain.experiment import Experiment
 from iterate_tui.store.project import ProjectStore
 from iterate_tui.store.repository import Repository
 
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-Run = Callable[..., Result]
+from .cli_support import Run, runner, stored
 
 
 @pytest.fixture
 def cli(db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
-    monkeypatch.delenv("ITERATE_TUI_DB", raising=False)
-
-    def run(*args: str) -> Result:
-        code = main(["--db", str(db_path), *args])
-        captured = capsys.readouterr()
-        assert "Traceback" not in captured.err
-        return Result(code, captured.out, captured.err)
-
-    return run
-
-
-def stored(db_path: Path) -> list[Experiment]:
-    store = ProjectStore.open(db_path)
-    try:
-        return sorted(Repository(store).experiments(), key=lambda e: e.id)
-    finally:
-        store.close()
+    return runner(capsys, monkeypatch, db_path)
 
 
 def add(cli: Run, title: str, *options: str) -> int:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import types
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,39 +16,18 @@ from iterate_tui.cli import main as cli_main
 from iterate_tui.cli.settings import PARSERS
 from iterate_tui.domain.settings import ProjectSettings
 from iterate_tui.store.backups import list_backups, take_backup
-from iterate_tui.store.project import ProjectStore
 from iterate_tui.store.repository import Repository
 
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-Run = Callable[..., Result]
+from .cli_support import Run, runner, stored
 
 
 @pytest.fixture
 def cli(db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
-    monkeypatch.delenv("ITERATE_TUI_DB", raising=False)
-
-    def run(*args: str) -> Result:
-        code = main(["--db", str(db_path), *args])
-        captured = capsys.readouterr()
-        assert "Traceback" not in captured.err
-        return Result(code, captured.out, captured.err)
-
-    return run
+    return runner(capsys, monkeypatch, db_path)
 
 
 def titles(db: Path) -> list[str]:
-    store = ProjectStore.open(db)
-    try:
-        return [e.title for e in sorted(Repository(store).experiments(), key=lambda e: e.id)]
-    finally:
-        store.close()
+    return [e.title for e in stored(db)]
 
 
 @pytest.fixture

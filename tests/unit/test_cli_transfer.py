@@ -7,14 +7,11 @@ import dataclasses
 import io
 import json
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from iterate_tui.__main__ import main
 from iterate_tui.cli.records import FIELD_ORDER
 from iterate_tui.domain.enums import Status
 from iterate_tui.domain.experiment import Experiment
@@ -23,32 +20,16 @@ from iterate_tui.store.codec import experiment_to_doc
 from iterate_tui.store.project import ProjectStore
 from iterate_tui.store.repository import Repository
 
+from .cli_support import Run, runner
+
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "demo.json"
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-Run = Callable[..., Result]
 
 
 @pytest.fixture
 def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
     """Run a command on a given project file: ``run(db, "list", ...)``."""
-    monkeypatch.delenv("ITERATE_TUI_DB", raising=False)
-
-    def call(db: Path, *args: str) -> Result:
-        code = main(["--db", str(db), *args])
-        captured = capsys.readouterr()
-        assert "Traceback" not in captured.err
-        return Result(code, captured.out, captured.err)
-
-    return call
+    return runner(capsys, monkeypatch)
 
 
 @pytest.fixture
