@@ -94,6 +94,9 @@ class IterateApp(App[None]):
             self.set_interval(self.watch_interval, self.check_outside_changes)
         self.call_after_refresh(self._after_first_frame)
 
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # what was frozen may be collected again once the app is gone
+
     def _after_first_frame(self) -> None:
         settle_memory()
         self.prime_next_save()
