@@ -15,7 +15,15 @@ from argparse import Namespace
 from typing import Any
 
 from ..domain import fields
-from ..domain.enums import IMPACT_LABELS, INFO_LABELS, TIER_LABELS, Outcome, Quadrant, Status
+from ..domain.enums import (
+    IMPACT_LABELS,
+    INFO_LABELS,
+    OPEN_STATUSES,
+    TIER_LABELS,
+    Outcome,
+    Quadrant,
+    Status,
+)
 from ..domain.experiment import Experiment
 from ..domain.matrix import is_explore, quadrant, strategy
 from ..domain.ranking import Filter, rank
@@ -25,7 +33,7 @@ from .context import Context, experiment_id
 from .output import clean, clean_lines, dumps, number, out, percent, table, when
 from .records import record
 
-OPEN = frozenset({Status.IDEA, Status.BACKLOG, Status.RUNNING})
+OPEN = OPEN_STATUSES
 TITLE_MIN = 16
 ESTIMATE_OPTIONS = (
     ("impact", "impact"),

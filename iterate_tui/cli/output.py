@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.text import safe_for_display
+from ..store.codec import timestamp
 
 # json.dumps escapes C0 controls itself; these are the others a terminal acts on.
 _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -105,7 +106,7 @@ def when(value: datetime | None) -> str:
 
 
 def iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat().replace("+00:00", "Z")
+    return None if value is None else timestamp(value)
 
 
 def size(n: int) -> str:

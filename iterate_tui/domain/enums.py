@@ -39,6 +39,10 @@ class Status(Labelled):
     SKIPPED = "skipped"
 
 
+#: Still to be decided or run: what the backlog and `list` show by default.
+OPEN_STATUSES = frozenset({Status.IDEA, Status.BACKLOG, Status.RUNNING})
+
+
 class Outcome(Labelled):
     SUCCESS = "success"
     FAILURE = "failure"

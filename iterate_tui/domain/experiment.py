@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import NamedTuple
 
-from .enums import Activity, Outcome, Status
+from .enums import OPEN_STATUSES, Activity, Outcome, Status
 
 
 def utc_now() -> datetime:
@@ -100,4 +100,4 @@ class Experiment:
     @property
     def is_open(self) -> bool:
         """Still to be decided or run: idea, backlog or running."""
-        return self.status in (Status.IDEA, Status.BACKLOG, Status.RUNNING)
+        return self.status in OPEN_STATUSES

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
 from .. import commands
-from ..domain.enums import Status
+from ..domain.enums import OPEN_STATUSES
 from ..domain.errors import ValidationError
 from ..domain.experiment import Experiment
 from ..domain.ranking import Filter
@@ -24,8 +24,6 @@ from ..widgets.key_bar import KeyBar
 from ..widgets.keypad import TriageKeypad
 from ..widgets.mode_bar import ModeBar
 from .base import ProjectScreen
-
-OPEN = frozenset({Status.IDEA, Status.BACKLOG, Status.RUNNING})
 
 
 class BacklogScreen(ProjectScreen):
@@ -79,7 +77,7 @@ class BacklogScreen(ProjectScreen):
 
     # -- data -------------------------------------------------------------------------------
     def shows(self, exp: Experiment, settings: ProjectSettings) -> bool:
-        if not self.filter.statuses and exp.status not in OPEN:
+        if not self.filter.statuses and exp.status not in OPEN_STATUSES:
             return False
         return self.filter.matches(exp, settings)
 

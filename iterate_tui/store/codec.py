@@ -23,7 +23,8 @@ _STATUS = {m.value: m for m in Status}
 _OUTCOME = {m.value: m for m in Outcome}
 
 
-def _ts(value: datetime) -> str:
+def timestamp(value: datetime) -> str:
+    """How the file (and every export) writes a moment: ISO 8601, UTC as 'Z'."""
     return value.isoformat().replace("+00:00", "Z")
 
 
@@ -57,8 +58,8 @@ def experiment_to_doc(exp: Experiment) -> dict[str, Any]:
         "activity": exp.activity.value,
         "tier": exp.tier,
         "info_value": exp.info_value,
-        "created_at": _ts(exp.created_at),
-        "updated_at": _ts(exp.updated_at),
+        "created_at": timestamp(exp.created_at),
+        "updated_at": timestamp(exp.updated_at),
     }
     optional: dict[str, Any] = {
         "hypothesis": exp.hypothesis,
@@ -74,12 +75,12 @@ def experiment_to_doc(exp: Experiment) -> dict[str, Any]:
         "skip_reason": exp.skip_reason,
         "started_impact": exp.started_impact,
         "started_probability": exp.started_probability,
-        "triaged_at": _ts(exp.triaged_at) if exp.triaged_at else None,
-        "started_at": _ts(exp.started_at) if exp.started_at else None,
-        "finished_at": _ts(exp.finished_at) if exp.finished_at else None,
+        "triaged_at": timestamp(exp.triaged_at) if exp.triaged_at else None,
+        "started_at": timestamp(exp.started_at) if exp.started_at else None,
+        "finished_at": timestamp(exp.finished_at) if exp.finished_at else None,
         "history": [
             {
-                "at": _ts(c.at),
+                "at": timestamp(c.at),
                 "field": c.field,
                 "old": c.old,
                 "new": c.new,

@@ -25,7 +25,13 @@ from typing import Any, NamedTuple
 
 from .. import __version__
 from .atomic import ensure_private_folder, write_atomic
-from .codec import doc_to_experiment, doc_to_settings, experiment_to_doc, settings_to_doc
+from .codec import (
+    doc_to_experiment,
+    doc_to_settings,
+    experiment_to_doc,
+    settings_to_doc,
+    timestamp,
+)
 from .errors import CorruptStoreError, StoreError
 from .lock import ProjectLock
 from .schema import (
@@ -329,7 +335,7 @@ def salvage(db: Path, now: datetime | None = None) -> SalvageReport:
             meta: dict[str, Any] = {
                 "created_by": f"iterate-tui {__version__}",
                 "salvaged_from": aside.name,
-                "salvaged_at": (now or datetime.now(UTC)).isoformat().replace("+00:00", "Z"),
+                "salvaged_at": timestamp(now or datetime.now(UTC)),
             }
             last = _last_id(found)
             if last:
