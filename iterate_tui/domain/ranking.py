@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import fields
-from .enums import Activity, Quadrant, Status
+from .enums import OPEN_STATUSES, Activity, Quadrant, Status
 from .errors import ValidationError
 from .experiment import Experiment
 from .matrix import quadrant
@@ -32,6 +32,16 @@ def rank(experiments: Iterable[Experiment], settings: ProjectSettings) -> list[E
 
 
 FILTER_KEYS = ("status", "quadrant", "activity", "tag", "tier")
+
+
+def _statuses(word: str) -> frozenset[Status]:
+    """One status, or ``all`` (every status) or ``open`` (idea, backlog, running)."""
+    name = word.strip().lower()
+    if name == "all":
+        return frozenset(Status)
+    if name == "open":
+        return OPEN_STATUSES
+    return frozenset({fields.choice(Status, word, "status")})
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +84,7 @@ class Filter:
                 raise ValidationError("filter", f"{key!r} is not one of: {', '.join(FILTER_KEYS)}")
             for part in value.split(","):
                 if matches[0] == "status":
-                    statuses.add(fields.choice(Status, part, "status"))
+                    statuses.update(_statuses(part))
                 elif matches[0] == "quadrant":
                     quadrants.add(fields.choice(Quadrant, part, "quadrant"))
                 elif matches[0] == "activity":

@@ -3,6 +3,8 @@ after reopening the file, as the next morning's session would see it."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from iterate_tui.domain.enums import Outcome, Quadrant, Status
 from iterate_tui.domain.matrix import quadrant
 from iterate_tui.screens.backlog import BacklogScreen
@@ -99,6 +101,14 @@ async def test_filter_by_tag_status_and_text(seeded: Repository, make_app) -> No
         await pilot.press("escape")
         await pilot.pause()
         assert len(titles(app)) == 6
+        # done and skipped experiments stay out of view unless asked for
+        seeded.save(dataclasses.replace(seeded.get(1), status=Status.SKIPPED, skip_reason="x"))
+        app.screen.sync()
+        assert "Class-weighted loss" not in titles(app)
+        await pilot.press("slash", *"status:all tag:loss", "enter")
+        await pilot.pause()
+        assert "Class-weighted loss" in titles(app)
+        assert len(titles(app)) == 3
 
 
 async def test_start_finish_and_skip(seeded: Repository, make_app, db_path) -> None:

@@ -255,6 +255,17 @@ class TestFilterParse:
         assert f.tags == {"nlp"}
         assert f.tiers == {3}
 
+    def test_status_all_and_open(self) -> None:
+        # The help, the filter box and the README promise `status:all` for done and skipped.
+        assert Filter.parse("status:all tag:loss").statuses == set(Status)
+        assert Filter.parse("STATUS:All").statuses == set(Status)
+        assert Filter.parse("status:open").statuses == {
+            Status.IDEA,
+            Status.BACKLOG,
+            Status.RUNNING,
+        }
+        assert Filter.parse("status:open,done").statuses == set(Status) - {Status.SKIPPED}
+
     def test_a_key_without_a_value_is_a_word(self) -> None:
         assert Filter.parse("status:").words == ("status:",)
 
