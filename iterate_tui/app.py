@@ -1,7 +1,8 @@
 """The Textual application: three screens as modes, one session, and a watch on the file.
 
-Each screen is a Textual mode with its own key (1 backlog, 2 triage, 3 matrix), so later
-screens slot in with one line in ``MODES`` and one in ``widgets.mode_bar.MODES``. The app
+Each screen is a Textual mode with its own key (1 backlog, 2 triage, 3 matrix), declared
+once in ``commands.MODES`` (the mode bar, the footer, the palette, the help and the modes
+below all come from it), so a later screen slots in with one line there. The app
 owns the session (and its undo stack) shared by every screen, and once a second checks
 whether another process (a training script calling ``iterate-tui result``) changed the
 file; the re-read runs in a worker thread and the visible screen redraws when it is done.
@@ -11,11 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib
+import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -26,7 +30,6 @@ from . import commands
 from .domain.enums import Direction, Status
 from .domain.errors import IterateError
 from .domain.experiment import Experiment, utc_now
-from .screens.backlog import BacklogScreen
 from .screens.base import ProjectScreen, problem_text
 from .session import NothingToUndo, ProjectSession
 from .store.errors import StoreError
@@ -36,16 +39,15 @@ from .store.repository import Repository
 WATCH_INTERVAL = 1.0
 
 
-def _triage_screen() -> Screen[None]:
-    from .screens.triage import TriageScreen  # each screen loads when first shown
+def _screen_factory(mode: commands.Mode) -> Callable[[], Screen[None]]:
+    """Each screen's module is imported when the screen is first shown, not at start-up."""
 
-    return TriageScreen()
+    def make() -> Screen[None]:
+        module, name = mode.screen.split(":")
+        screen_class = getattr(importlib.import_module(f".screens.{module}", __package__), name)
+        return cast(Screen[None], screen_class())
 
-
-def _matrix_screen() -> Screen[None]:
-    from .screens.matrix import MatrixScreen
-
-    return MatrixScreen()
+    return make
 
 
 def settle_memory() -> None:
@@ -63,11 +65,9 @@ class IterateApp(App[None]):
     TITLE = "iterate-tui"
     CSS_PATH = "app.tcss"
     MODES: ClassVar[dict[str, Callable[[], Screen[None]]]] = {  # type: ignore[assignment]
-        "backlog": BacklogScreen,
-        "triage": lambda: _triage_screen(),
-        "matrix": lambda: _matrix_screen(),
+        mode.name: _screen_factory(mode) for mode in commands.MODES
     }
-    DEFAULT_MODE = "backlog"
+    DEFAULT_MODE = commands.MODES[0].name
     BINDINGS: ClassVar[list[BindingType]] = commands.bindings(commands.APP)
 
     def __init__(
@@ -77,16 +77,20 @@ class IterateApp(App[None]):
         notice: str | None = None,
         clock: Callable[[], datetime] = utc_now,
         watch_interval: float | None = WATCH_INTERVAL,
+        session_backup: Future[Path | None] | None = None,
     ) -> None:
         super().__init__()
         self.repository = repository
+        self.session_backup = session_backup
         self.session = ProjectSession(repository, clock)
         self.notice = notice
         self.watch_interval = watch_interval
         self._untriaged = (-1, 0)
+        self._ui_thread = threading.get_ident()
 
     # -- start-up ---------------------------------------------------------------------------
     def on_mount(self) -> None:
+        self._ui_thread = threading.get_ident()
         self.title = f"iterate-tui · {self.repository.store.path.name}"
         if self.notice:
             self.notify(self.notice, title="Note", severity="warning", timeout=12, markup=False)
@@ -100,6 +104,24 @@ class IterateApp(App[None]):
     def _after_first_frame(self) -> None:
         settle_memory()
         self.prime_next_save()
+        if self.session_backup is not None:
+            self.session_backup.add_done_callback(self._backup_done)
+
+    def _backup_done(self, future: Future[Path | None]) -> None:
+        """Say so if the session backup (taken in a thread while the app started) failed."""
+        if threading.get_ident() != self._ui_thread:
+            self.call_from_thread(self._backup_done, future)
+            return
+        exc = future.exception()
+        if exc is not None:
+            self.notify(
+                f"The session backup could not be written ({exc}). The project itself is "
+                "untouched; check the disk and the backups/ folder beside the project file.",
+                title="Backup failed",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
 
     @work(thread=True, exclusive=True, group="prime", exit_on_error=False)
     def prime_next_save(self) -> None:
@@ -227,6 +249,11 @@ class IterateApp(App[None]):
             )
 
 
-def run(repository: Repository, *, notice: str | None = None) -> None:
+def run(
+    repository: Repository,
+    *,
+    notice: str | None = None,
+    session_backup: Future[Path | None] | None = None,
+) -> None:
     """Run the app on an open project until the user quits."""
-    IterateApp(repository, notice=notice).run()
+    IterateApp(repository, notice=notice, session_backup=session_backup).run()

@@ -7,11 +7,13 @@ system error). No traceback reaches the user unless ``ITERATE_TUI_DEBUG`` is set
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import io
 import os
 import sys
+import threading
 from argparse import Namespace
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +22,8 @@ from typing import TYPE_CHECKING
 from .parser import PROG, parse
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from .context import Context
 
 OK, BAD_INPUT, USAGE, STORE = 0, 1, 2, 3
@@ -150,7 +154,6 @@ def interactive() -> bool:
 
 def open_app(ctx: Context) -> int:
     """Open the app: check the file, take the session backup, then hand over to Textual."""
-    from ..store.backups import take_backup
     from ..store.schema import SCHEMA_VERSION
 
     if not interactive():
@@ -166,8 +169,7 @@ def open_app(ctx: Context) -> int:
     gc.disable()
     repository = ctx.repository  # refuses an unreadable file before anything is written
     store = repository.store
-    if existed and not ctx.demo:
-        take_backup(ctx.db, "session")
+    backup = _start_session_backup(ctx) if existed and not ctx.demo else None
     notes = []
     if ctx.demo:
         notes.append(f"This is a temporary copy of the demo project: {ctx.db}")
@@ -180,5 +182,43 @@ def open_app(ctx: Context) -> int:
         )
     from ..app import run as run_app
 
-    run_app(repository, notice="\n".join(notes) or None)
+    try:
+        run_app(repository, notice="\n".join(notes) or None, session_backup=backup)
+    finally:
+        if backup is not None:
+            # Never leave while the copy is being written (the thread is a daemon).
+            with contextlib.suppress(Exception):
+                backup.result(timeout=60)
     return OK
+
+
+def _start_session_backup(ctx: Context) -> Future[Path | None]:
+    """Copy the project into backups/ in a thread, while Textual starts.
+
+    The copy is disk work that releases the interpreter lock, so it costs the launch almost
+    nothing (measured: 6-30 ms at 10,000 experiments when done in line). It holds the
+    project lock, so no change (from this app or a script) can be written before the copy
+    of the session's starting state is complete. The app reports a failure.
+    """
+    from concurrent.futures import Future
+
+    from ..store.backups import take_backup
+
+    future: Future[Path | None] = Future()
+    store = ctx.store
+    locked = threading.Event()
+
+    def copy() -> None:
+        try:
+            with store.lock.exclusive():
+                locked.set()
+                future.set_result(take_backup(ctx.db, "session"))
+        except BaseException as exc:  # reported by the app, never lost
+            future.set_exception(exc)
+        finally:
+            locked.set()
+
+    threading.Thread(target=copy, name="session-backup", daemon=True).start()
+    # Return only once the copy holds the lock: a change made right away waits for it.
+    locked.wait()
+    return future

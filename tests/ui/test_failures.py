@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import threading
 
 import pytest
 
@@ -60,3 +61,27 @@ async def test_a_newer_file_opens_read_only(seeded: Repository, make_app, db_pat
         assert len(app.screen.query_one(ExperimentTable).rows) == rows
         assert any("read-only" in n.message for n in app._notifications)
     assert db_path.read_bytes() == before
+
+
+async def test_a_failed_session_backup_is_reported(seeded: Repository, make_app) -> None:
+    """The session backup is written in a thread while the app starts; its failure shows."""
+    from concurrent.futures import Future
+
+    backup: Future[object] = Future()
+    app = make_app(seeded, session_backup=backup)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert not app._notifications
+        failing = threading.Thread(
+            target=backup.set_exception, args=(OSError(errno.ENOSPC, "No space left on device"),)
+        )
+        failing.start()  # as the backup thread does (it waits for the app to take the note)
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if not failing.is_alive():
+                break
+        failing.join(timeout=5)
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("session backup could not be written" in m for m in messages), messages
+        assert "No space left" in messages[0]

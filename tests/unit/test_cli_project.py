@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
+import time
 import types
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from iterate_tui.cli import main as cli_main
 from iterate_tui.cli.settings import PARSERS
 from iterate_tui.domain.settings import ProjectSettings
 from iterate_tui.store.backups import list_backups, take_backup
+from iterate_tui.store.lock import ProjectLock
 from iterate_tui.store.repository import Repository
 
 from .cli_support import Run, runner, stored
@@ -290,7 +293,9 @@ def app_runs(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
     fake = types.ModuleType("iterate_tui.app")
 
-    def run(repository: Repository, *, notice: str | None = None) -> None:
+    def run(
+        repository: Repository, *, notice: str | None = None, session_backup: Any = None
+    ) -> None:
         calls.append({"repository": repository, "notice": notice, "count": repository.count()})
 
     fake.run = run  # type: ignore[attr-defined]
@@ -307,6 +312,36 @@ def test_the_app_opens_after_a_session_backup(
     assert app_runs[0]["count"] == 4 and app_runs[0]["notice"] is None
     backups = list_backups(project)
     assert len(backups) == before + 1 and backups[0].reason == "session"
+
+
+def test_the_session_backup_holds_the_state_before_the_apps_first_change(
+    cli: Run, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy runs in a thread while the app starts; a change made at once must wait."""
+    before = project.read_bytes()
+    fake = types.ModuleType("iterate_tui.app")
+
+    def run(
+        repository: Repository, *, notice: str | None = None, session_backup: Any = None
+    ) -> None:
+        exp = repository.experiments()[0]
+        repository.save(dataclasses.replace(exp, title="changed at once"))
+
+    fake.run = run  # type: ignore[attr-defined]
+    monkeypatch.setitem(__import__("sys").modules, "iterate_tui.app", fake)
+    monkeypatch.setattr(cli_main, "interactive", lambda: True)
+    exclusive = ProjectLock.exclusive
+
+    def slow_to_lock(self: ProjectLock) -> Any:
+        if threading.current_thread().name == "session-backup":
+            time.sleep(0.3)  # a slow thread start: the app must still not write first
+        return exclusive(self)
+
+    monkeypatch.setattr(ProjectLock, "exclusive", slow_to_lock)
+    assert cli().code == 0
+    session = next(b for b in list_backups(project) if b.reason == "session")
+    assert session.path.read_bytes() == before
+    assert b"changed at once" in project.read_bytes()
 
 
 def test_a_new_project_opens_without_a_backup(
