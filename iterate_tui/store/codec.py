@@ -7,6 +7,7 @@ refused here, before anything can reach the file: JSON has no way to write them.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from datetime import date, datetime
 from typing import Any
@@ -28,13 +29,7 @@ def timestamp(value: datetime) -> str:
     return value.isoformat().replace("+00:00", "Z")
 
 
-def _parse_ts(value: str) -> datetime:
-    return datetime.fromisoformat(value)
-
-
-def _opt_ts(doc: dict[str, Any], key: str) -> datetime | None:
-    value = doc.get(key)
-    return None if value is None else datetime.fromisoformat(value)
+_parse_ts = datetime.fromisoformat
 
 
 def ensure_finite(value: Any, where: str) -> None:
@@ -94,40 +89,57 @@ def experiment_to_doc(exp: Experiment) -> dict[str, Any]:
     return doc
 
 
+#: The order of Experiment's fields, which ``doc_to_experiment`` passes by position: keyword
+#: arguments cost a quarter of the build of 10,000 experiments (measured: 79 -> 58 ms).
+_FIELDS = (
+    *("title", "id", "hypothesis", "matters", "impact", "probability", "cost", "info_value"),
+    *("activity", "tier", "explore", "tags", "status", "outcome", "values", "actual_cost"),
+    *("learned", "skip_reason", "started_impact", "started_probability", "created_at"),
+    *("updated_at", "triaged_at", "started_at", "finished_at", "history"),
+)
+if tuple(f.name for f in dataclasses.fields(Experiment)) != _FIELDS:
+    raise ImportError("Experiment's fields changed: update store.codec._FIELDS and its order")
+
+
 def doc_to_experiment(doc_id: int, doc: dict[str, Any]) -> Experiment:
     """Build an experiment from its document; a malformed one raises ValueError/KeyError."""
     get = doc.get
     outcome = get("outcome")
     history = get("history")
+    triaged, started, finished = get("triaged_at"), get("started_at"), get("finished_at")
     exp = Experiment(
-        id=doc_id,
-        title=doc["title"],
-        hypothesis=get("hypothesis", ""),
-        matters=get("matters", ""),
-        impact=get("impact"),
-        probability=get("probability"),
-        cost=doc["cost"],
-        info_value=get("info_value", 0),
-        activity=_ACTIVITY[doc["activity"]],
-        tier=get("tier", 1),
-        explore=get("explore"),
-        tags=tuple(get("tags", ())),
-        status=_STATUS[doc["status"]],
-        outcome=_OUTCOME[outcome] if outcome else None,
-        values=tuple(get("values", ())),
-        actual_cost=get("actual_cost"),
-        learned=get("learned", ""),
-        skip_reason=get("skip_reason", ""),
-        started_impact=get("started_impact"),
-        started_probability=get("started_probability"),
-        created_at=_parse_ts(doc["created_at"]),
-        updated_at=_parse_ts(doc["updated_at"]),
-        triaged_at=_opt_ts(doc, "triaged_at"),
-        started_at=_opt_ts(doc, "started_at"),
-        finished_at=_opt_ts(doc, "finished_at"),
-        history=tuple(
-            EstimateChange(_parse_ts(c["at"]), c["field"], c["old"], c["new"], c.get("reason", ""))
-            for c in history
+        doc["title"],
+        doc_id,
+        get("hypothesis", ""),
+        get("matters", ""),
+        get("impact"),
+        get("probability"),
+        doc["cost"],
+        get("info_value", 0),
+        _ACTIVITY[doc["activity"]],
+        get("tier", 1),
+        get("explore"),
+        tuple(get("tags", ())),
+        _STATUS[doc["status"]],
+        _OUTCOME[outcome] if outcome else None,
+        tuple(get("values", ())),
+        get("actual_cost"),
+        get("learned", ""),
+        get("skip_reason", ""),
+        get("started_impact"),
+        get("started_probability"),
+        _parse_ts(doc["created_at"]),
+        _parse_ts(doc["updated_at"]),
+        None if triaged is None else _parse_ts(triaged),
+        None if started is None else _parse_ts(started),
+        None if finished is None else _parse_ts(finished),
+        tuple(
+            [
+                EstimateChange(
+                    _parse_ts(c["at"]), c["field"], c["old"], c["new"], c.get("reason", "")
+                )
+                for c in history
+            ]
         )
         if history
         else (),
