@@ -91,8 +91,28 @@ def record(exp: Experiment, settings: ProjectSettings) -> dict[str, Any]:
     return out
 
 
+#: Columns holding text a person typed. A spreadsheet runs a cell that starts with one of
+#: ``FORMULA_STARTS`` as a formula (``=HYPERLINK(...)``), so the export puts an apostrophe
+#: in front of such a cell (spreadsheets hide it) and the import takes it off again. A cell
+#: that already starts with an apostrophe gets one more, so every text round-trips exactly.
+USER_TEXT_COLUMNS = frozenset({"title", "hypothesis", "matters", "learned", "skip_reason", "tags"})
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def defuse_formula(cell: str) -> str:
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def restore_formula(cell: str) -> str:
+    """Undo ``defuse_formula`` (a hand-written cell without the apostrophe is kept as is)."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
+
 def csv_cells(rec: Mapping[str, Any]) -> dict[str, str]:
-    """A record as CSV cells: lists joined by spaces, history as JSON, None as blank."""
+    """A record as CSV cells: lists joined by spaces, history as JSON, None as blank, and
+    typed text that a spreadsheet would run as a formula defused (see USER_TEXT_COLUMNS)."""
     cells: dict[str, str] = {}
     for name in COLUMNS:
         value = rec.get(name)
@@ -106,6 +126,8 @@ def csv_cells(rec: Mapping[str, Any]) -> dict[str, str]:
             cells[name] = json.dumps(value, ensure_ascii=False) if value else ""
         else:
             cells[name] = str(value)
+        if name in USER_TEXT_COLUMNS:
+            cells[name] = defuse_formula(cells[name])
     return cells
 
 

@@ -23,7 +23,14 @@ from ..domain.text import clean_multiline
 from ..store.backups import take_backup
 from .context import Context
 from .output import clean, dumps, out
-from .records import COLUMNS, csv_cells, experiment_from_record, record
+from .records import (
+    COLUMNS,
+    USER_TEXT_COLUMNS,
+    csv_cells,
+    experiment_from_record,
+    record,
+    restore_formula,
+)
 
 MAX_REPORTED = 20
 Row = tuple[str, Mapping[str, Any]]
@@ -122,6 +129,9 @@ def csv_rows(text: str, name: str) -> list[Row]:
     line = reader.line_num + 1
     try:
         for number, row in enumerate(reader, 1):
+            for name in USER_TEXT_COLUMNS.intersection(row):
+                if isinstance(row[name], str):
+                    row[name] = restore_formula(row[name])
             rows.append((f"row {number} (line {line})", row))
             line = reader.line_num + 1
     except csv.Error as exc:

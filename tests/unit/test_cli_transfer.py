@@ -95,6 +95,29 @@ def test_export_csv_has_one_row_per_experiment(run: Run, demo: Path) -> None:
     assert rows[0]["values"] == "0.7091 0.7137 0.7132"
 
 
+def test_csv_export_defuses_spreadsheet_formulas_and_import_restores_them(
+    run: Run, empty: Path, tmp_path: Path
+) -> None:
+    titles = ['=HYPERLINK("http://x")', "+1 F1", "-lr", "@sum", "'=quoted", "'plain", "ok"]
+    for title in titles:
+        assert run(empty, "add", "--tag=-neg", "--hypothesis==2+2", "--", title).code == 0
+    exported = run(empty, "export", "--format", "csv").out
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    cells = [r["title"] for r in rows]
+    assert cells == [
+        *('\'=HYPERLINK("http://x")', "'+1 F1", "'-lr", "'@sum", "''=quoted", "''plain", "ok")
+    ]
+    assert all(not c.startswith(("=", "+", "-", "@")) for r in rows for c in r.values() if c)
+    assert {r["tags"] for r in rows} == {"'-neg"} and {r["hypothesis"] for r in rows} == {"'=2+2"}
+    target = tmp_path / "back.csv"
+    target.write_text(exported, encoding="utf-8")
+    copy = tmp_path / "copy.json"
+    assert run(copy, "import", str(target)).code == 0
+    back = experiments(copy)
+    assert [e.title for e in back] == titles
+    assert all(e.tags == ("-neg",) and e.hypothesis == "=2+2" for e in back)
+
+
 def test_a_hand_made_csv_needs_only_titles(run: Run, empty: Path, tmp_path: Path) -> None:
     source = tmp_path / "ideas.csv"
     source.write_text(
