@@ -109,13 +109,32 @@ TRIAGE = (
     ),
 )
 
+
+@dataclass(frozen=True, slots=True)
+class Mode:
+    """One screen of the app, opened with one key: a new screen is one line in ``MODES``."""
+
+    name: str
+    key: str
+    label: str  # in the mode bar and the footer
+    verb: str  # in the palette and the help ("view: <verb>")
+    screen: str  # "module:Class" under iterate_tui.screens, imported when first shown
+
+
+MODES = (
+    Mode("backlog", "1", "Backlog", "backlog", "backlog:BacklogScreen"),
+    Mode("triage", "2", "Triage", "triage inbox", "triage:TriageScreen"),
+    Mode("matrix", "3", "Matrix", "matrix", "matrix:MatrixScreen"),
+)
+
 #: The screens share one footer entry ("1 2 3 screens"); the mode bar on top names them.
 SCREENS = Binding.Group("screens", compact=False)
 
 APP = (
-    Command("view", "backlog", "1", "app.switch_mode('backlog')", "Backlog", group=SCREENS),
-    Command("view", "triage inbox", "2", "app.switch_mode('triage')", "Triage", group=SCREENS),
-    Command("view", "matrix", "3", "app.switch_mode('matrix')", "Matrix", group=SCREENS),
+    *(
+        Command("view", m.verb, m.key, f"app.switch_mode({m.name!r})", m.label, group=SCREENS)
+        for m in MODES
+    ),
     Command("edit", "undo the last change", "u", "app.undo", "Undo"),
     Command("app", "help: every key", "question_mark", "app.help", "Help", key_display="?"),
     Command("app", "quit", "ctrl+q", "app.quit", "Quit", show=False, priority=True),

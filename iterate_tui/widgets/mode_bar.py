@@ -8,14 +8,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from ..commands import MODES
 from ..domain.text import safe_for_display
-
-#: (mode name, key, label): later screens slot in here with one key each.
-MODES: tuple[tuple[str, str, str], ...] = (
-    ("backlog", "1", "Backlog"),
-    ("triage", "2", "Triage"),
-    ("matrix", "3", "Matrix"),
-)
 
 
 class ModeBar(Widget):
@@ -33,12 +27,12 @@ class ModeBar(Widget):
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
-        for mode, key, label in MODES:
+        for mode in MODES:
             style = self.get_component_rich_style(
-                "mode-bar--active" if mode == self.active else "mode-bar--mode"
+                "mode-bar--active" if mode.name == self.active else "mode-bar--mode"
             )
-            extra = self.badge.get(mode, "")
-            text.append(f" {key} {label}{extra} ", style=style)
+            extra = self.badge.get(mode.name, "")
+            text.append(f" {mode.key} {mode.label}{extra} ", style=style)
             text.append(" ")
         if self.notice:
             text.append(f" {self.notice} ", style=self.get_component_rich_style("mode-bar--notice"))
