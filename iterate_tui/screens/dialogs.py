@@ -9,7 +9,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -18,6 +17,7 @@ from ..domain.enums import Outcome
 from ..domain.experiment import Experiment
 from ..domain.settings import ProjectSettings
 from ..domain.text import safe_for_display
+from .modal import Dialog
 from .validators import DomainValidator
 
 
@@ -32,7 +32,7 @@ def parse_values(raw: str) -> list[float]:
     return [fields.finite(part, "value") for part in raw.replace(",", " ").split()]
 
 
-class _Form(ModalScreen[Any]):
+class _Form(Dialog[Any]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -188,7 +188,7 @@ def _required_reason(value: str) -> str:
     return reason
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(Dialog[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
@@ -213,7 +213,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
-class SortPicker(ModalScreen[str | None]):
+class SortPicker(Dialog[str | None]):
     """Choose the column to sort the backlog by."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]

@@ -10,13 +10,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from ..domain import fields, text
 from ..domain.enums import IMPACT_LABELS, INFO_LABELS, TIER_LABELS, Activity, Status
 from ..domain.experiment import Experiment, Verdict, matters_verdict
 from ..domain.settings import ProjectSettings
+from .modal import Dialog
 from .validators import DomainValidator
 
 _VERDICT_HINT = {
@@ -30,7 +30,7 @@ def _tags_parse(value: str) -> tuple[str, ...]:
     return fields.tags([value])
 
 
-class ExperimentForm(ModalScreen[dict[str, Any] | None]):
+class ExperimentForm(Dialog[dict[str, Any] | None]):
     """Returns the raw field values (validated again by the domain when saved), or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -10,11 +10,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from .. import commands
 from ..commands import Command
+from .modal import Dialog
 
 SECTIONS: tuple[tuple[str, Iterable[Command]], ...] = (
     ("Everywhere", commands.APP),
@@ -46,7 +46,7 @@ def keys_table(title: str, items: Iterable[Command]) -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "close", "Close", key_display="esc")
     ]

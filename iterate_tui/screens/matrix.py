@@ -38,6 +38,35 @@ def table_id(q: Quadrant) -> str:
 
 
 class MatrixScreen(ProjectScreen):
+    #: Parsed when the screen is first shown, not at start-up (see app.tcss).
+    SCOPED_CSS: ClassVar[bool] = False
+    DEFAULT_CSS = """
+    #matrix-legend {
+        height: 1;
+    }
+    #matrix {
+        grid-size: 2 2;
+        grid-gutter: 0 1;
+        height: 1fr;
+    }
+    .quadrant {
+        height: 1fr;
+        border-top: solid $panel-lighten-2;
+    }
+    .quadrant:focus-within {
+        border-top: solid $primary;
+    }
+    .quadrant-title {
+        height: 2;
+    }
+    .quadrant ExperimentTable {
+        height: 1fr;
+    }
+    #matrix-selected {
+        height: 1;
+        background: $panel;
+    }
+    """
     MODE = "matrix"
     AUTO_FOCUS = "#quadrant-quick-win"
     COMMAND_LIST = commands.MATRIX

@@ -74,6 +74,28 @@ def idea_card(exp: Experiment, settings: ProjectSettings) -> Text:
 
 
 class TriageScreen(ProjectScreen):
+    #: Parsed when the screen is first shown, not at start-up (see app.tcss).
+    SCOPED_CSS: ClassVar[bool] = False
+    DEFAULT_CSS = """
+    #inbox {
+        height: 1fr;
+        padding: 0 1;
+    }
+    #inbox-position {
+        height: 1;
+        color: $text-accent;
+    }
+    #inbox-card {
+        height: 1fr;
+        border: round $primary;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+    }
+    #inbox-last {
+        height: 1;
+        margin: 1 0 0 0;
+    }
+    """
     MODE = "triage"
     AUTO_FOCUS = "#inbox-card"
     COMMAND_LIST = commands.INBOX
