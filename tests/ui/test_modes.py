@@ -17,7 +17,7 @@ def test_every_mode_names_its_screen_class_and_has_its_own_key() -> None:
     for mode in commands.MODES:
         module, name = mode.screen.split(":")
         screen_class = getattr(importlib.import_module(f"iterate_tui.screens.{module}"), name)
-        assert issubclass(screen_class, ProjectScreen) and screen_class.MODE == mode.name
+        assert issubclass(screen_class, ProjectScreen) and mode.name == screen_class.MODE
     assert set(IterateApp.MODES) == {m.name for m in commands.MODES}
     views = {c.keys: c.action for c in commands.APP if c.area == "view"}
     assert views == {m.key: f"app.switch_mode({m.name!r})" for m in commands.MODES}
@@ -32,7 +32,7 @@ async def test_each_mode_key_opens_its_screen_and_the_mode_bar_says_so(
             await pilot.press(mode.key)
             await pilot.pause()
             assert app.current_mode == mode.name
-            assert app.screen.MODE == mode.name
+            assert mode.name == app.screen.MODE
             bar = app.screen.query_one(ModeBar)
             assert bar.active == mode.name
             assert f"{mode.key} {mode.label}" in str(bar.render())
