@@ -14,6 +14,7 @@ import contextlib
 import gc
 import importlib
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from datetime import datetime
@@ -37,6 +38,8 @@ from .store.repository import Repository
 
 #: How often the app looks for changes made by other processes (seconds).
 WATCH_INTERVAL = 1.0
+#: Experiments built per step after the first frame (~0.5 ms: a key waits at most that).
+BUILD_CHUNK = 64
 
 
 def _screen_factory(mode: commands.Mode) -> Callable[[], Screen[None]]:
@@ -82,6 +85,8 @@ class IterateApp(App[None]):
         super().__init__()
         self.repository = repository
         self.session_backup = session_backup
+        #: Set when the project turned out to be unreadable after the app opened.
+        self.load_error: Exception | None = None
         self.session = ProjectSession(repository, clock)
         self.notice = notice
         self.watch_interval = watch_interval
@@ -102,8 +107,7 @@ class IterateApp(App[None]):
         gc.unfreeze()  # what was frozen may be collected again once the app is gone
 
     def _after_first_frame(self) -> None:
-        settle_memory()
-        self.prime_next_save()
+        self.finish_loading()
         if self.session_backup is not None:
             self.session_backup.add_done_callback(self._backup_done)
 
@@ -122,6 +126,32 @@ class IterateApp(App[None]):
                 timeout=20,
                 markup=False,
             )
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def finish_loading(self) -> None:
+        """Build the experiments the first frame did not need, a chunk at a time (keys are
+        handled in between), then let the screen show them all."""
+        try:
+            while not self.repository.build_some(BUILD_CHUNK):
+                # Hand the interpreter back between chunks: a key waits for one chunk, not
+                # for the 5 ms switch interval after each of its own waits.
+                time.sleep(0.001)
+        except (StoreError, OSError) as exc:
+            self.call_from_thread(self._load_failed, exc)
+            return
+        self.call_from_thread(self._loaded)
+
+    def _loaded(self) -> None:
+        settle_memory()
+        screen = self._project_screen()
+        if screen is not None:
+            screen.loaded()
+        self.prime_next_save()
+
+    def _load_failed(self, exc: Exception) -> None:
+        """A malformed experiment: leave as a command would have (exit 3, the way out)."""
+        self.load_error = exc
+        self.exit(return_code=3)
 
     @work(thread=True, exclusive=True, group="prime", exit_on_error=False)
     def prime_next_save(self) -> None:
@@ -154,7 +184,7 @@ class IterateApp(App[None]):
         """Ideas waiting for triage, counted again only when the project changed."""
         revision = self.repository.revision
         if self._untriaged[0] != revision:
-            count = sum(1 for e in self.session.experiments() if e.status is Status.IDEA)
+            count = self.repository.status_counts()[Status.IDEA.value]
             self._untriaged = (revision, count)
         return self._untriaged[1]
 
@@ -185,6 +215,8 @@ class IterateApp(App[None]):
     def reload_from_disk(self) -> None:
         try:
             changed = self.repository.refresh_if_changed()
+            while changed and not self.repository.build_some(BUILD_CHUNK):
+                pass
         except (StoreError, OSError) as exc:
             self.call_from_thread(
                 self.notify,
@@ -254,6 +286,9 @@ def run(
     *,
     notice: str | None = None,
     session_backup: Future[Path | None] | None = None,
-) -> None:
-    """Run the app on an open project until the user quits."""
-    IterateApp(repository, notice=notice, session_backup=session_backup).run()
+) -> Exception | None:
+    """Run the app on an open project until the user quits; returns the problem that made
+    it leave early (a malformed experiment found after the first frame), if any."""
+    app = IterateApp(repository, notice=notice, session_backup=session_backup)
+    app.run()
+    return app.load_error

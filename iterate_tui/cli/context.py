@@ -30,20 +30,28 @@ class Context:
         Every experiment is built here, so a malformed document is found before a command
         reads or writes anything.
         """
+        return self.open(build_all=True)
+
+    def open(self, *, build_all: bool) -> Repository:
+        """Open the project once. Without ``build_all`` only the file and the settings are
+        read (the app builds the experiments after its first frame and reports a malformed
+        one then)."""
         if self._repository is None:
             store = ProjectStore.open(self.db)
             try:
                 repository = Repository(store)
-                repository.reload_if_needed()
+                repository.settings()
             except BaseException:
                 store.close()
                 raise
             self._store, self._repository = store, repository
+        if build_all:
+            self._repository.reload_if_needed()
         return self._repository
 
     @property
     def store(self) -> ProjectStore:
-        return self.repository.store
+        return self.open(build_all=False).store
 
     @property
     def session(self) -> ProjectSession:

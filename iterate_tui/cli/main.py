@@ -167,7 +167,9 @@ def open_app(ctx: Context) -> int:
     # 10,000 experiments the collector would run several full passes over objects that
     # form no cycles. The app freezes what was loaded and turns it back on (App.on_mount).
     gc.disable()
-    repository = ctx.repository  # refuses an unreadable file before anything is written
+    # An unreadable file is refused here, before anything is written; the experiments are
+    # built after the first frame (a malformed one is reported then, see IterateApp).
+    repository = ctx.open(build_all=False)
     store = repository.store
     backup = _start_session_backup(ctx) if existed and not ctx.demo else None
     notes = []
@@ -183,12 +185,14 @@ def open_app(ctx: Context) -> int:
     from ..app import run as run_app
 
     try:
-        run_app(repository, notice="\n".join(notes) or None, session_backup=backup)
+        problem = run_app(repository, notice="\n".join(notes) or None, session_backup=backup)
     finally:
         if backup is not None:
             # Never leave while the copy is being written (the thread is a daemon).
             with contextlib.suppress(Exception):
                 backup.result(timeout=60)
+    if problem is not None:
+        raise problem  # reported like any command's: the path, the problem, the way out
     return OK
 
 

@@ -15,16 +15,30 @@ from .enums import OPEN_STATUSES, Activity, Quadrant, Status
 from .errors import ValidationError
 from .experiment import Experiment
 from .matrix import quadrant
-from .scoring import score
+from .scoring import score_of
 from .settings import ProjectSettings
 
+RankKey = tuple[int, float, int]
 
-def rank_key(exp: Experiment, settings: ProjectSettings) -> tuple[int, float, int]:
+
+def rank_key(exp: Experiment, settings: ProjectSettings) -> RankKey:
     """Sort key: estimated experiments by score (highest first), then the rest, by id."""
-    value = score(exp, settings)
-    if value is None:
-        return (1, 0.0, exp.id)
-    return (0, -value, exp.id)
+    return rank_key_of(exp.id, exp.impact, exp.probability, exp.info_value, exp.cost, settings)
+
+
+def rank_key_of(
+    exp_id: int,
+    impact: int | None,
+    probability: float | None,
+    info_value: int,
+    cost: float,
+    settings: ProjectSettings,
+) -> RankKey:
+    """``rank_key`` from the raw values (the store ranks stored documents with it before
+    building every experiment)."""
+    if impact is None or probability is None:
+        return (1, 0.0, exp_id)
+    return (0, -score_of(impact, probability, info_value, cost, settings), exp_id)
 
 
 def rank(experiments: Iterable[Experiment], settings: ProjectSettings) -> list[Experiment]:

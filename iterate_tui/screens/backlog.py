@@ -25,6 +25,9 @@ from ..widgets.keypad import TriageKeypad
 from ..widgets.mode_bar import ModeBar
 from .base import ProjectScreen
 
+#: Rows shown before every experiment is built: more than any terminal has lines.
+PREVIEW_ROWS = 300
+
 
 class BacklogScreen(ProjectScreen):
     MODE = "backlog"
@@ -38,6 +41,8 @@ class BacklogScreen(ProjectScreen):
         self.filter = Filter()
         self.filter_text = ""
         self._detail_shown: tuple[Experiment | None, int | None] | None = None
+        #: While only the best-ranked rows are shown: how many rows there are in all.
+        self._preview_shown: int | None = None
 
     def compose(self) -> ComposeResult:
         yield ModeBar()
@@ -83,15 +88,40 @@ class BacklogScreen(ProjectScreen):
 
     def reload(self) -> None:
         self._detail_shown = None
-        experiments = self.session.experiments()
         settings = self.session.settings
-        self.total = len(experiments)
-        rows = [e for e in experiments if self.shows(e, settings)]
+        repository = self.session.repository
+        self.total = repository.count()
+        preview = None
+        if self.filter.is_empty and self.table.sort == Sort():
+            # Just opened (or the file was re-read): show the best-ranked rows now, ranked
+            # straight from the stored documents; the app builds the rest in a worker and
+            # calls loaded(), which brings in every row.
+            preview = repository.top_ranked(OPEN_STATUSES, PREVIEW_ROWS)
+        if preview is not None:
+            rows, self._preview_shown = preview
+        else:
+            self._preview_shown = None
+            rows = [e for e in self.session.experiments() if self.shows(e, settings)]
         self.table.set_rows(rows, settings)
         self.update_status()
         self.show_detail(self.table.current)
 
+    def loaded(self) -> None:
+        """Every experiment is built: replace the preview with every row (cursor kept)."""
+        if self._preview_shown is not None:
+            self.reload()
+
+    def _leave_preview(self) -> None:
+        """Before anything that needs every row (a change, another sort) while the preview
+        is shown: build the rest now."""
+        if self._preview_shown is not None:
+            self.session.experiments()
+            self.reload()
+
     def apply_change(self, old: Experiment | None, new: Experiment | None) -> None:
+        if self._preview_shown is not None:
+            self._leave_preview()  # the change is in the repository: the reload shows it
+            return
         self.total = self.session.repository.count()
         settings = self.session.settings
         shown_old = old if old is not None and self.shows(old, settings) else None
@@ -115,7 +145,7 @@ class BacklogScreen(ProjectScreen):
         self.show_detail(event.experiment)
 
     def update_status(self) -> None:
-        shown = len(self.table.rows)
+        shown = len(self.table.rows) if self._preview_shown is None else self._preview_shown
         label = {c.key: c.header for c in SORTABLE} | {"score": "score"}
         arrow = "▼" if self.table.sort.descending else "▲"
         text = Text()
@@ -184,6 +214,7 @@ class BacklogScreen(ProjectScreen):
                 return
             column = next((c for c in SORTABLE if c.key == key), None)
             descending = column.descending_first if column is not None else True
+            self._leave_preview()
             self.table.set_sort(Sort(key, descending))
             self.update_status()
 
@@ -192,6 +223,7 @@ class BacklogScreen(ProjectScreen):
         self.app.push_screen(SortPicker(choices, self.table.sort.column), chosen)
 
     def action_reverse_sort(self) -> None:
+        self._leave_preview()
         sort = self.table.sort
         self.table.set_sort(Sort(sort.column, not sort.descending))
         self.update_status()
@@ -199,6 +231,7 @@ class BacklogScreen(ProjectScreen):
     @on(ExperimentTable.HeaderClicked)
     def _header_clicked(self, event: ExperimentTable.HeaderClicked) -> None:
         key = "score" if event.column == "rank" else event.column
+        self._leave_preview()
         sort = self.table.sort
         if sort.column == key:
             self.table.set_sort(Sort(key, not sort.descending))

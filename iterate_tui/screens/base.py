@@ -66,6 +66,9 @@ class ProjectScreen(Screen[None]):
         """One experiment changed (old -> new); update the views without a full reload."""
         raise NotImplementedError
 
+    def loaded(self) -> None:
+        """Every experiment is built now (the app builds them after its first frame)."""
+
     def on_screen_resume(self) -> None:
         self.sync()
 

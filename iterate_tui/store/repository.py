@@ -1,8 +1,12 @@
 """The project as domain objects: what screens and commands read and give back.
 
-Experiments are built from the file once and kept, keyed by id; a change made here updates
-that cache in place, and a change made by another process (seen through the store's load
-counter) rebuilds it. Every method that changes something is one atomic write.
+Experiments are built from the stored documents when first asked for and kept, keyed by
+id; a change made here updates that cache in place, and a change made by another process
+(seen through the store's load counter) starts it again. Building all 10,000 experiments
+of a big project is the largest part of opening it, so the app first asks only for the
+best-ranked ones it can show (``top_ranked``, ranked straight from the documents) and
+builds the rest in the background (``build_some``). Every method that changes something
+is one atomic write.
 """
 
 from __future__ import annotations
@@ -11,13 +15,17 @@ import contextlib
 import dataclasses
 import functools
 import gc
+import heapq
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from tinydb.table import Document
 
+from ..domain.enums import Status
 from ..domain.experiment import Experiment
+from ..domain.ranking import RankKey, rank_key_of
 from ..domain.settings import ProjectSettings
 from .codec import doc_to_experiment, doc_to_settings, experiment_to_doc, settings_to_doc
 from .errors import CorruptStoreError, NotFoundError
@@ -46,7 +54,13 @@ def _locked(
 class Repository:
     def __init__(self, store: ProjectStore) -> None:
         self.store = store
+        #: The stored documents (the store's own table: read, never changed here).
+        self._raw: dict[str, Any] = {}
+        #: The experiments built so far; every one of ``_raw`` once ``_complete``.
         self._experiments: dict[int, Experiment] = {}
+        self._complete = True
+        #: Keys still to build, when ``build_some`` has started.
+        self._pending: list[str] | None = None
         self._settings = ProjectSettings()
         self._seen_load = -1
         #: Bumped on every change seen (own or outside); views compare it to redraw.
@@ -58,18 +72,6 @@ class Repository:
         if self._seen_load == self.store.load_count:
             return
         raw = self.store.table(EXPERIMENTS_TABLE).raw()
-        built: dict[int, Experiment] = {}
-        # Building 10,000 objects would set off several full collections (half the build
-        # time, measured); these objects form no cycles, so collect afterwards instead.
-        with _no_gc():
-            for key, doc in raw.items():
-                try:
-                    doc_id = int(key)
-                    built[doc_id] = doc_to_experiment(doc_id, doc)
-                except (KeyError, ValueError, TypeError) as exc:
-                    raise CorruptStoreError(
-                        self.store.path, f"experiment {key!r} is malformed ({exc!s})"
-                    ) from None
         project = self.store.table(PROJECT_TABLE).raw().get(str(SETTINGS_ID), {})
         try:
             self._settings = doc_to_settings(project)
@@ -77,9 +79,116 @@ class Repository:
             raise CorruptStoreError(
                 self.store.path, f"the project settings are malformed ({exc!s})"
             ) from None
-        self._experiments = built
+        self._raw = raw
+        self._experiments = {}
+        self._complete = not raw
+        self._pending = None
         self._seen_load = self.store.load_count
         self.revision += 1
+
+    def _build(self, key: str) -> Experiment:
+        try:
+            doc_id = int(key)
+            exp = doc_to_experiment(doc_id, self._raw[key])
+        except (KeyError, ValueError, TypeError) as exc:
+            raise CorruptStoreError(
+                self.store.path, f"experiment {key!r} is malformed ({exc!s})"
+            ) from None
+        self._experiments[doc_id] = exp
+        return exp
+
+    def _build_all(self) -> None:
+        if self._complete:
+            return
+        # Building 10,000 objects would set off several full collections (half the build
+        # time, measured); these objects form no cycles, so collect afterwards instead.
+        with _no_gc():
+            built = self._experiments
+            for key in self._raw:
+                if int(key) not in built:
+                    self._build(key)
+        self._finish_build()
+
+    def _finish_build(self) -> None:
+        """Every document is built: keep the experiments in the file's order."""
+        built = self._experiments
+        self._experiments = {int(key): built.get(int(key)) or self._build(key) for key in self._raw}
+        self._complete = True
+        self._pending = None
+
+    @property
+    def complete(self) -> bool:
+        """Is every experiment built (so that ``experiments()`` costs nothing more)?"""
+        with self._lock:
+            return self._seen_load == self.store.load_count and self._complete
+
+    @_locked
+    def build_some(self, limit: int = 500) -> bool:
+        """Build up to ``limit`` more experiments; True once all are built. The app calls it
+        from a worker thread after its first frame, a chunk at a time, so the lock is never
+        held for long. A malformed document raises CorruptStoreError."""
+        self._sync()
+        if self._complete:
+            return True
+        if self._pending is None:
+            built = self._experiments
+            self._pending = [key for key in self._raw if int(key) not in built]
+        chunk = self._pending[-limit:]
+        del self._pending[-limit:]
+        with _no_gc():
+            for key in chunk:
+                if key in self._raw and int(key) not in self._experiments:
+                    self._build(key)
+        if self._pending:
+            return False
+        self._finish_build()
+        return True
+
+    @_locked
+    def top_ranked(
+        self, statuses: frozenset[Status], limit: int
+    ) -> tuple[list[Experiment], int] | None:
+        """The ``limit`` best-ranked experiments whose status is in ``statuses``, in rank
+        order, and how many have such a status, without building the others; None once
+        every experiment is built (rank them directly then). A document that cannot be
+        ranked is left out: building it (``build_some``) reports what is wrong with it."""
+        self._sync()
+        if self._complete:
+            return None
+        settings = self._settings
+        wanted = {status.value for status in statuses}
+        keyed: list[tuple[RankKey, str]] = []
+        for key, doc in self._raw.items():
+            try:
+                if doc["status"] in wanted:
+                    keyed.append(
+                        (
+                            rank_key_of(
+                                int(key),
+                                doc.get("impact"),
+                                doc.get("probability"),
+                                doc.get("info_value", 0),
+                                doc["cost"],
+                                settings,
+                            ),
+                            key,
+                        )
+                    )
+            except (KeyError, ValueError, TypeError, ZeroDivisionError, OverflowError):
+                continue
+        rows: list[Experiment] = []
+        for _, key in heapq.nsmallest(limit, keyed):
+            try:
+                rows.append(self._experiments.get(int(key)) or self._build(key))
+            except CorruptStoreError:
+                continue
+        return rows, len(keyed)
+
+    @_locked
+    def status_counts(self) -> Counter[str]:
+        """How many experiments have each status (by its stored value), without building."""
+        self._sync()
+        return Counter(doc.get("status") for doc in self._raw.values())
 
     @contextlib.contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -105,20 +214,23 @@ class Repository:
     @_locked
     def experiments(self) -> list[Experiment]:
         self._sync()
+        self._build_all()
         return list(self._experiments.values())
 
     @_locked
     def count(self) -> int:
         self._sync()
-        return len(self._experiments)
+        return len(self._experiments) if self._complete else len(self._raw)
 
     @_locked
     def get(self, exp_id: int) -> Experiment:
         self._sync()
-        try:
-            return self._experiments[exp_id]
-        except KeyError:
-            raise NotFoundError(f"there is no experiment #{exp_id}") from None
+        found = self._experiments.get(exp_id)
+        if found is not None:
+            return found
+        if str(exp_id) in self._raw:
+            return self._build(str(exp_id))
+        raise NotFoundError(f"there is no experiment #{exp_id}")
 
     @_locked
     def settings(self) -> ProjectSettings:
@@ -212,7 +324,9 @@ class Repository:
 
     @_locked
     def reload_if_needed(self) -> None:
+        """Read the file if needed and build every experiment (finding a malformed one)."""
         self._sync()
+        self._build_all()
 
 
 @contextlib.contextmanager

@@ -18,6 +18,7 @@ from iterate_tui.cli import main as cli_main
 from iterate_tui.cli.settings import PARSERS
 from iterate_tui.domain.settings import ProjectSettings
 from iterate_tui.store.backups import list_backups, take_backup
+from iterate_tui.store.errors import CorruptStoreError
 from iterate_tui.store.lock import ProjectLock
 from iterate_tui.store.repository import Repository
 
@@ -342,6 +343,24 @@ def test_the_session_backup_holds_the_state_before_the_apps_first_change(
     session = next(b for b in list_backups(project) if b.reason == "session")
     assert session.path.read_bytes() == before
     assert b"changed at once" in project.read_bytes()
+
+
+def test_a_problem_found_after_the_app_opened_exits_like_a_command(
+    cli: Run, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app builds the experiments after its first frame; a malformed one ends it."""
+    fake = types.ModuleType("iterate_tui.app")
+
+    def run(repository: Repository, **kwargs: Any) -> Exception:
+        return CorruptStoreError(project, "experiment '3' is malformed ('status')")
+
+    fake.run = run  # type: ignore[attr-defined]
+    monkeypatch.setitem(__import__("sys").modules, "iterate_tui.app", fake)
+    monkeypatch.setattr(cli_main, "interactive", lambda: True)
+    result = cli()
+    assert result.code == 3
+    assert "experiment '3' is malformed" in result.err and "salvage" in result.err
+    assert "Traceback" not in result.err
 
 
 def test_a_new_project_opens_without_a_backup(

@@ -132,8 +132,10 @@ def test_a_document_missing_a_required_field_is_reported(db_path: Path) -> None:
     db_path.write_bytes(orjson.dumps(data))
     store = ProjectStore.open(db_path)
     try:
+        repository = Repository(store)
+        assert repository.count() == 1  # counting builds nothing
         with pytest.raises(CorruptStoreError, match="experiment '1' is malformed"):
-            Repository(store).count()
+            repository.experiments()
     finally:
         store.close()
 
