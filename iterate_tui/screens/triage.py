@@ -132,7 +132,7 @@ class TriageScreen(ProjectScreen):
         return self.last or self.current()
 
     def _collect(self) -> None:
-        ideas = [e for e in self.session.experiments() if e.status is Status.IDEA]
+        ideas = self.session.repository.with_status(frozenset({Status.IDEA}))
         ideas.sort(key=inbox_order)
         self.ideas = ideas
 

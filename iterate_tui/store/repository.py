@@ -185,6 +185,21 @@ class Repository:
         return rows, len(keyed)
 
     @_locked
+    def with_status(self, statuses: frozenset[Status]) -> list[Experiment]:
+        """The experiments whose status is in ``statuses``, in the file's order, building
+        only those (the triage inbox needs the ideas, not the whole project)."""
+        self._sync()
+        if self._complete:
+            return [e for e in self._experiments.values() if e.status in statuses]
+        wanted = {status.value for status in statuses}
+        built = self._experiments
+        return [
+            built.get(int(key)) or self._build(key)
+            for key, doc in self._raw.items()
+            if doc.get("status") in wanted
+        ]
+
+    @_locked
     def status_counts(self) -> Counter[str]:
         """How many experiments have each status (by its stored value), without building."""
         self._sync()

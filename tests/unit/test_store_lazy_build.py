@@ -86,6 +86,15 @@ def test_the_preview_is_the_top_of_the_full_ranking_and_builds_only_that(project
     assert repo.top_ranked(OPEN_STATUSES, 10) is None  # built: rank them directly
 
 
+def test_one_status_is_built_alone_in_the_files_order(project: Path) -> None:
+    repo = fresh(project)
+    ideas = repo.with_status(frozenset({Status.IDEA}))
+    assert not repo.complete
+    assert ideas == [e for e in eager(project) if e.status is Status.IDEA] and ideas
+    repo.experiments()
+    assert repo.with_status(frozenset({Status.IDEA})) == ideas
+
+
 def test_building_in_chunks_keeps_the_files_order(project: Path) -> None:
     repo = fresh(project)
     repo.top_ranked(OPEN_STATUSES, 5)
