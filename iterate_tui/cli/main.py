@@ -216,7 +216,7 @@ def _start_session_backup(ctx: Context) -> Future[Path | None]:
         try:
             with store.lock.exclusive():
                 locked.set()
-                future.set_result(take_backup(ctx.db, "session"))
+                future.set_result(take_backup(ctx.db, "session", lock=store.lock))
         except BaseException as exc:  # reported by the app, never lost
             future.set_exception(exc)
         finally:

@@ -179,7 +179,7 @@ def import_(args: Namespace, ctx: Context) -> int:
         return 0
     with ctx.change():
         if repository.count():
-            take_backup(ctx.db, "before-import")
+            take_backup(ctx.db, "before-import", lock=ctx.store.lock)
         stored = repository.add_many(experiments)
     first, last = stored[0].id, stored[-1].id
     ids = f"#{first}" if first == last else f"#{first}..#{last}"

@@ -2,8 +2,9 @@
 
 A copy is taken when an app session starts, before a migration, before a restore and before
 an import; the newest 14 are kept. Copies are written atomically with mode 0600 in a folder
-with mode 0700. Reading the live file needs no lock: writers replace it atomically, so any
-read sees one complete version.
+with mode 0700. Reading the live file needs no lock: writers replace it atomically, and
+a read that a save overlapped is read again (``ProjectLock.read_consistent``), so the copy
+is one complete version.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .atomic import ensure_private_folder, write_atomic
+from .lock import ProjectLock
 
 KEEP = 14
 _STAMP = "%Y%m%d-%H%M%S"
@@ -37,13 +39,29 @@ def _pattern(db: Path) -> re.Pattern[str]:
 
 
 def take_backup(
-    db: Path, reason: str, now: datetime | None = None, keep: int = KEEP
+    db: Path,
+    reason: str,
+    now: datetime | None = None,
+    keep: int = KEEP,
+    lock: ProjectLock | None = None,
 ) -> Path | None:
-    """Copy the project file; returns the copy's path, or None if there is nothing to copy."""
+    """Copy the project file; returns the copy's path, or None if there is nothing to copy.
+
+    A caller that holds the project's lock passes it as ``lock`` (a second ``ProjectLock``
+    on the same file would wait for the first); otherwise one is opened to read the
+    generation counter.
+    """
+    if not db.exists():
+        return None  # before opening a lock: it would create the lock file
+    own = lock is None
+    reader = ProjectLock(db) if lock is None else lock
     try:
-        payload = db.read_bytes()
+        _, _, payload = reader.read_consistent(db)
     except FileNotFoundError:
         return None
+    finally:
+        if own:
+            reader.close()
     if not payload:
         return None
     folder = backup_folder(db)

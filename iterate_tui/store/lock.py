@@ -7,7 +7,13 @@ drops an flock when its holder dies, even by SIGKILL, so a crash never leaves a 
 The lock file also holds a generation counter that every writer increments. A process
 compares it (together with the database file's identity) to what it last read, to know
 whether somebody else has written since: file identity alone can repeat when the kernel
-reuses an inode number within one timestamp tick.
+reuses an inode number within one timestamp tick, and the project file's inode alternates
+between two (see ``atomic``'s spare).
+
+A save bumps the counter twice: before it writes anything and after the rename. Readers
+that take no lock use it as a sequence lock (``read_consistent``): a save may write into an
+inode that a slow reader opened as the project file two saves earlier, and such a read sees
+the counter move, so it is read again.
 """
 
 from __future__ import annotations
@@ -25,6 +31,15 @@ from .atomic import FILE_MODE
 from .errors import LockTimeoutError
 
 _COUNTER = struct.Struct("<Q")
+
+#: Lock-free reads of the project file tried before reading it under the lock.
+READ_ATTEMPTS = 3
+
+
+def read_file(path: Path) -> tuple[os.stat_result, bytes]:
+    """The file's status (of the very inode read) and its bytes."""
+    with open(path, "rb") as handle:
+        return os.fstat(handle.fileno()), handle.read()
 
 
 class ProjectLock:
@@ -82,10 +97,30 @@ class ProjectLock:
         return _COUNTER.unpack(raw)[0] if len(raw) == _COUNTER.size else 0
 
     def bump(self) -> int:
-        """Increment the counter; call only while holding the lock, after a successful write."""
+        """Increment the counter; call only while holding the lock, before writing the project
+        file and again after the write."""
         value = self.generation() + 1
         os.pwrite(self._open(), _COUNTER.pack(value), 0)
         return value
+
+    def read_consistent(self, path: Path) -> tuple[int, os.stat_result, bytes]:
+        """Read the project file at ``path`` as one version, without the lock if possible.
+
+        Returns the counter read before the file (so a save that was under way makes the
+        reader's copy look stale later), the file's status and its bytes. If the counter
+        moved while reading, a save ran meanwhile and the bytes may mix two versions: read
+        again, and after ``READ_ATTEMPTS`` tries, under the lock (re-entrant: a caller that
+        holds it never gets here, as nobody else can write meanwhile).
+        """
+        for _ in range(READ_ATTEMPTS):
+            before = self.generation()
+            info, payload = read_file(path)
+            if self.generation() == before:
+                return before, info, payload
+        with self.exclusive():
+            generation = self.generation()
+            info, payload = read_file(path)
+            return generation, info, payload
 
     def close(self) -> None:
         if self._fd is not None:

@@ -91,7 +91,7 @@ class ProjectStore:
                 self._migrate(data, version)
 
     def _migrate(self, data: RawData, version: int) -> None:
-        take_backup(self.path, f"before-migration-v{version}")
+        take_backup(self.path, f"before-migration-v{version}", lock=self.lock)
         try:
             migrated = migrate(data, self.schema_version, self._migrations)
         except (ValueError, KeyError, TypeError) as exc:

@@ -6,6 +6,10 @@ through the Repository and prints every change before making it (``P``) and afte
 acknowledged (``A``). The parent keeps the expected state from those lines, kills the child
 at a random moment, and checks the file after every kill: it opens, every acknowledged write
 is there, and the only other difference allowed is the one change that was in flight.
+
+Every other child writes into the spare file whenever nobody has it open (Linux file
+leases); the others behave as on a system without leases, where saves this close together
+take the fresh-file path (``atomic.SPARE_COOL``).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from iterate_tui.domain.settings import ProjectSettings
-from iterate_tui.store.atomic import temp_prefix
+from iterate_tui.store.atomic import spare_path, temp_prefix
 from iterate_tui.store.project import ProjectStore
 from iterate_tui.store.repository import Repository
 
@@ -100,11 +104,12 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(tmp_path: Path) -
     ProjectStore.open(path).close()
     rng = random.Random(SEED)
     model = State({}, ProjectSettings().name)
-    acks = applied_unacked = killed_mid_write = 0
+    acks = applied_unacked = killed_mid_write = into_spare = 0
     started = time.monotonic()
     for child in range(KILLS):
         where = f"seed {SEED}, child {child}"
-        proc = spawn("crash_writer", str(path), str(child), str(rng.randrange(2**32)))
+        leases = [] if child % 2 == 0 else ["no-leases"]
+        proc = spawn("crash_writer", str(path), str(child), str(rng.randrange(2**32)), *leases)
         assert proc.stdout is not None and proc.stderr is not None
         lines: list[bytes] = []
         while True:  # wait for the first acknowledged write, then kill a little later
@@ -125,6 +130,7 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(tmp_path: Path) -
 
         model, pending, count = replay(model, lines)
         acks += count
+        into_spare += sum(b'"spare": true' in line for line in lines if line.startswith(b"A "))
         if any(p.name.startswith(temp_prefix(path)) for p in path.parent.iterdir()):
             killed_mid_write += 1
         actual = read_state(path)  # raises if the file cannot be opened
@@ -137,11 +143,18 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(tmp_path: Path) -
         model = actual
         assert not [p for p in path.parent.iterdir() if p.name.startswith(temp_prefix(path))]
         assert path.stat().st_mode & 0o777 == 0o600
+        spare = spare_path(path)
+        if spare.exists():  # never a second name of the project file
+            assert spare.stat().st_nlink == 1 and path.stat().st_nlink == 1, where
+            assert spare.stat().st_ino != path.stat().st_ino, where
     elapsed = time.monotonic() - started
     print(
-        f"\n{KILLS} kills in {elapsed:.1f} s: {acks} acknowledged writes, "
-        f"{killed_mid_write} kills left a temp file, {applied_unacked} in-flight writes applied"
+        f"\n{KILLS} kills in {elapsed:.1f} s: {acks} acknowledged writes ({into_spare} into "
+        f"the spare), {killed_mid_write} kills left a temp file, {applied_unacked} in-flight "
+        "writes applied"
     )
     # The kills must have landed inside writes at least sometimes, or nothing was tested.
     assert killed_mid_write > 0
     assert acks >= KILLS
+    # Both ways of writing were taken, many times.
+    assert KILLS // 2 <= into_spare <= acks - KILLS // 2

@@ -403,7 +403,7 @@ def test_a_change_that_raises_rolls_back_and_the_next_write_is_right(
         raise KeyError("boom")
     assert store.path.read_bytes() == before
 
-    def disk_full(*args: Any) -> None:
+    def disk_full(*args: Any, **kwargs: Any) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(storage, "write_atomic", disk_full)
