@@ -6,9 +6,12 @@ after ``safe_for_display``, so a title like ``[/] baseline`` prints exactly as t
 
 from __future__ import annotations
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -134,21 +137,69 @@ def describe(exp: Experiment, settings: ProjectSettings, rank: int | None = None
     return text
 
 
-class DetailPane(VerticalScroll, can_focus=True):
-    """A scrollable view of one experiment (z zooms it to the whole screen)."""
+class TextView(ScrollView, can_focus=True):
+    """Rich ``Text`` wrapped to the width and drawn a line at a time (Textual's Line API).
+
+    Showing another text re-wraps only this text: a ``Static`` in a scrolling container is
+    measured and laid out again by Textual's general machinery, which was most of the
+    detail pane's share of a backlog keypress.
+    """
 
     ALLOW_MAXIMIZE = True
 
-    def compose(self) -> ComposeResult:
-        yield TextBlock(Text("No experiment selected.", style=MUTED), id="detail-text")
+    def __init__(self, text: Text | None = None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text = text if text is not None else Text("")
+        self._lines: list[Strip] = []
+        self._wrapped: tuple[int, Style] | None = None
+
+    def show_text(self, text: Text) -> None:
+        self._text = text
+        self._wrapped = None
+        self._wrap()
+        self.scroll_home(animate=False)
+        self.refresh()
+
+    def _wrap(self) -> None:
+        """Wrap the text to the width (again only when the width or the style changed)."""
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if self._wrapped == (width, base):
+            return
+        self._wrapped = (width, base)
+        if width <= 0:
+            self._lines = []
+        else:
+            console = self.app.console
+            lines = console.render_lines(
+                self._text, console.options.update_width(width), style=base, pad=True
+            )
+            self._lines = [Strip(Segment.apply_style(line, base), width) for line in lines]
+        self.virtual_size = Size(max(width, 0), len(self._lines))
+
+    def on_resize(self) -> None:
+        self._wrap()
+
+    def render_line(self, y: int) -> Strip:
+        self._wrap()
+        index = y + round(self.scroll_y)
+        width = self.scrollable_content_region.width
+        if 0 <= index < len(self._lines):
+            return self._lines[index]
+        return Strip.blank(width, self.rich_style)
+
+
+class DetailPane(TextView):
+    """A scrollable view of one experiment (z zooms it to the whole screen)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(Text("No experiment selected.", style=MUTED), id=id)
 
     def show(self, exp: Experiment | None, settings: ProjectSettings, rank: int | None) -> None:
-        body = self.query_one("#detail-text", TextBlock)
         if exp is None:
-            body.show(Text("No experiment selected.", style=MUTED))
+            self.show_text(Text("No experiment selected.", style=MUTED))
         else:
-            body.show(describe(exp, settings, rank))
-        self.scroll_home(animate=False)
+            self.show_text(describe(exp, settings, rank))
 
 
 class TextBlock(Static):
