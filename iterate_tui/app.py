@@ -15,6 +15,7 @@ import gc
 import importlib
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from datetime import datetime
@@ -92,6 +93,9 @@ class IterateApp(App[None]):
         self.watch_interval = watch_interval
         self._untriaged = (-1, 0)
         self._ui_thread = threading.get_ident()
+        #: The project screens shown so far: each change made on one is applied to the
+        #: others too (see ProjectScreen.changed).
+        self.project_screens: weakref.WeakSet[ProjectScreen] = weakref.WeakSet()
 
     # -- start-up ---------------------------------------------------------------------------
     def on_mount(self) -> None:

@@ -118,7 +118,9 @@ class BacklogScreen(ProjectScreen):
             self.session.experiments()
             self.reload()
 
-    def apply_change(self, old: Experiment | None, new: Experiment | None) -> None:
+    def apply_change(
+        self, old: Experiment | None, new: Experiment | None, *, mine: bool = True
+    ) -> None:
         if self._preview_shown is not None:
             self._leave_preview()  # the change is in the repository: the reload shows it
             return
@@ -126,7 +128,7 @@ class BacklogScreen(ProjectScreen):
         settings = self.session.settings
         shown_old = old if old is not None and self.shows(old, settings) else None
         shown_new = new if new is not None and self.shows(new, settings) else None
-        self.table.replace(shown_old, shown_new, follow=True)
+        self.table.replace(shown_old, shown_new, follow=mine)
         self.update_status()
         self.show_detail(self.table.current)
 

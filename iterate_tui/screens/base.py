@@ -62,14 +62,19 @@ class ProjectScreen(Screen[None]):
         """Rebuild everything from the repository."""
         raise NotImplementedError
 
-    def apply_change(self, old: Experiment | None, new: Experiment | None) -> None:
-        """One experiment changed (old -> new); update the views without a full reload."""
+    def apply_change(
+        self, old: Experiment | None, new: Experiment | None, *, mine: bool = True
+    ) -> None:
+        """One experiment changed (old -> new); update the views without a full reload.
+        ``mine``: the change was made on this screen (its cursor follows the experiment);
+        otherwise the screen ends as a reload would leave it."""
         raise NotImplementedError
 
     def loaded(self) -> None:
         """Every experiment is built now (the app builds them after its first frame)."""
 
     def on_screen_resume(self) -> None:
+        self.iterate_app.project_screens.add(self)
         self.sync()
 
     def sync(self, force: bool = False) -> None:
@@ -80,10 +85,22 @@ class ProjectScreen(Screen[None]):
         self.update_mode_bar()
 
     def changed(self, old: Experiment | None, new: Experiment | None) -> None:
-        """One change made from this app (old -> new) is saved: show it without a reload."""
+        """One change made from this app (old -> new) is saved: show it without a reload,
+        here and on the other screens already shown (so switching to one needs none)."""
         self.iterate_app.note_change(old, new)
         self.apply_change(old, new)
         self.mark_synced()
+        for screen in list(self.iterate_app.project_screens):
+            if screen is not self:
+                screen.follow_change(old, new)
+
+    def follow_change(self, old: Experiment | None, new: Experiment | None) -> None:
+        """A change made on another screen. If this screen was in step just before it,
+        apply it here too; otherwise it reloads when next shown, as before."""
+        revision = self.session.repository.revision
+        if self._synced_revision == revision - 1:
+            self.apply_change(old, new, mine=False)
+            self._synced_revision = revision
 
     def mark_synced(self) -> None:
         self._synced_revision = self.session.repository.revision

@@ -117,16 +117,18 @@ class MatrixScreen(ProjectScreen):
             self.table(q).set_rows(groups[q], settings)
         self.update_titles()
 
-    def apply_change(self, old: Experiment | None, new: Experiment | None) -> None:
+    def apply_change(
+        self, old: Experiment | None, new: Experiment | None, *, mine: bool = True
+    ) -> None:
         settings = self.session.settings
         was = self.placed(old, settings)
         now = self.placed(new, settings)
         if was is not None:
-            self.table(was).replace(old, new if now is was else None, follow=True)
+            self.table(was).replace(old, new if now is was else None, follow=mine)
         if now is not None and now is not was:
             target = self.table(now)
-            target.replace(None, new, follow=True)
-            if self.focused is not None and isinstance(self.focused, ExperimentTable):
+            target.replace(None, new, follow=mine)
+            if mine and self.focused is not None and isinstance(self.focused, ExperimentTable):
                 target.focus()
         self.update_titles()
 

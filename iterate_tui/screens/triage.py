@@ -166,7 +166,21 @@ class TriageScreen(ProjectScreen):
                 return
         self.position = min(self.position, max(0, len(self.ideas) - 1))
 
-    def apply_change(self, old: Experiment | None, new: Experiment | None) -> None:
+    def apply_change(
+        self, old: Experiment | None, new: Experiment | None, *, mine: bool = True
+    ) -> None:
+        if not mine:  # as reload() would: the same idea on show, the last one refreshed
+            keep = self.current()
+            self._patch(old, new)
+            if keep is not None:
+                self._place(keep.id)
+            if self.last is not None and self.last.id in (
+                getattr(old, "id", None),
+                getattr(new, "id", None),
+            ):
+                self.last = new
+            self.render_inbox()
+            return
         if new is not None and new.status is not Status.IDEA:
             if old is not None and old.status is Status.IDEA:
                 self.last = new  # just triaged (or skipped) from the inbox

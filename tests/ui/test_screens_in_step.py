@@ -1,0 +1,78 @@
+"""A change made on one screen is applied to the other screens already shown, so switching
+back to one shows it at once, without rebuilding it; what it shows must be exactly what a
+rebuild would show."""
+
+from __future__ import annotations
+
+import pytest
+
+from iterate_tui.domain.enums import Status
+from iterate_tui.screens.backlog import BacklogScreen
+from iterate_tui.screens.base import ProjectScreen
+from iterate_tui.store.repository import Repository
+from iterate_tui.widgets.experiment_table import ExperimentTable
+
+
+def rows(screen: ProjectScreen) -> list[tuple[int, str, object]]:
+    return [
+        (e.id, e.status.value, e.impact)
+        for table in screen.query(ExperimentTable)
+        for e in table.rows
+    ]
+
+
+def inbox_state(screen: ProjectScreen) -> tuple[list[int], int | None]:
+    last = screen.last  # type: ignore[attr-defined]
+    return [e.id for e in screen.ideas], None if last is None else last.id  # type: ignore[attr-defined]
+
+
+async def test_switching_back_after_changes_elsewhere_needs_no_rebuild(
+    seeded: Repository, make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reloads: list[str] = []
+    for cls in ProjectScreen.__subclasses__():
+        original = cls.reload
+
+        def counting(self: ProjectScreen, original=original) -> None:
+            reloads.append(self.MODE)
+            original(self)
+
+        monkeypatch.setattr(cls, "reload", counting)
+
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2", "3", "1")  # every screen shown once
+        await pilot.pause()
+        reloads.clear()
+
+        await pilot.press("2", "w")  # triage an idea in the inbox
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        backlog = app.screen
+        assert isinstance(backlog, BacklogScreen)
+        shown = rows(backlog)
+        await pilot.press("3", "a")  # move one in the matrix
+        await pilot.pause()
+        await pilot.press("u")  # undo it there
+        await pilot.pause()
+        matrix = app.screen
+        await pilot.press("1", "w", "2")  # a triage from the backlog, then to the inbox
+        await pilot.pause()
+        inbox = app.screen
+        seen_inbox = inbox_state(inbox)
+        await pilot.press("1")
+        await pilot.pause()
+        assert reloads == [], reloads  # every switch showed the screen as it was kept
+
+        # ... and what each screen kept is what rebuilding it shows.
+        kept = rows(backlog)
+        backlog.reload()
+        assert kept and rows(backlog) == kept
+        inbox.reload()
+        assert inbox_state(inbox) == seen_inbox
+        kept = rows(matrix)
+        matrix.reload()
+        assert kept and rows(matrix) == kept
+    assert sum(e.status is Status.IDEA for e in seeded.experiments()) == 2
+    assert shown  # the backlog had rows after the inbox triage
