@@ -1062,12 +1062,15 @@ def main(argv: list[str] | None = None) -> int:
             "(~80 ms)",
         )
         row(
-            "  open: ProjectStore.open + build experiments",
+            "  open + build every experiment (commands; the app: after 1st frame)",
             [median(saves[n]["open"]) for n in sizes],
         )
         row("    of which parse (orjson.loads)", [median(saves[n]["parse"]) for n in sizes])
         row("    of which building the Experiments", [median(saves[n]["build"]) for n in sizes])
-        row("  session backup at launch (full copy)", [median(saves[n]["backup"]) for n in sizes])
+        row(
+            "  session backup (full copy; a thread at launch)",
+            [median(saves[n]["backup"]) for n in sizes],
+        )
 
         header = ["metric", *[f"{n:,}" for n in sizes], "target", "vs minimal app"]
         widths = [max(len(header[0]), *(len(r[0]) for r in rows))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,3 +27,13 @@ def store(db_path: Path) -> Iterator[ProjectStore]:
 @pytest.fixture
 def repo(store: ProjectStore) -> Repository:
     return Repository(store)
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """A umask that masks nothing, so every mode checked comes from the code itself."""
+    old = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(old)

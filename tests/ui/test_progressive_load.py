@@ -42,6 +42,14 @@ def big(db_path: Path) -> Path:
     return db_path
 
 
+@pytest.fixture
+def unloaded(big: Path, make_app, monkeypatch: pytest.MonkeyPatch) -> tuple[Repository, IterateApp]:
+    """The app on the big project with its loading worker held back: the preview stays."""
+    monkeypatch.setattr(IterateApp, "finish_loading", lambda self: None)
+    repo = Repository(ProjectStore.open(big))
+    return repo, make_app(repo)
+
+
 def table(app: IterateApp) -> ExperimentTable:
     return app.screen.query_one(ExperimentTable)
 
@@ -51,11 +59,9 @@ def status_line(app: IterateApp) -> str:
 
 
 async def test_the_preview_then_every_row_with_the_cursor_kept(
-    big: Path, make_app, monkeypatch: pytest.MonkeyPatch
+    big: Path, unloaded: tuple[Repository, IterateApp]
 ) -> None:
-    monkeypatch.setattr(IterateApp, "finish_loading", lambda self: None)
-    repo = Repository(ProjectStore.open(big))
-    app = make_app(repo)
+    repo, app = unloaded
     expected = rank(
         [e for e in reopen(big).experiments() if e.status in OPEN_STATUSES], repo.settings()
     )
@@ -77,11 +83,9 @@ async def test_the_preview_then_every_row_with_the_cursor_kept(
 
 
 async def test_a_change_during_the_preview_is_saved_and_shown_in_full(
-    big: Path, make_app, monkeypatch: pytest.MonkeyPatch
+    big: Path, unloaded: tuple[Repository, IterateApp]
 ) -> None:
-    monkeypatch.setattr(IterateApp, "finish_loading", lambda self: None)
-    repo = Repository(ProjectStore.open(big))
-    app = make_app(repo)
+    repo, app = unloaded
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         first = table(app).current
@@ -98,10 +102,9 @@ async def test_a_change_during_the_preview_is_saved_and_shown_in_full(
 
 
 async def test_sorting_during_the_preview_sorts_every_row(
-    big: Path, make_app, monkeypatch: pytest.MonkeyPatch
+    unloaded: tuple[Repository, IterateApp],
 ) -> None:
-    monkeypatch.setattr(IterateApp, "finish_loading", lambda self: None)
-    app = make_app(Repository(ProjectStore.open(big)))
+    _, app = unloaded
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("O")  # reverse the order

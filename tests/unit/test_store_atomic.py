@@ -6,7 +6,7 @@ import errno
 import fcntl
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -47,16 +47,6 @@ def mode(path: Path) -> int:
 
 def temps(path: Path) -> list[Path]:
     return [p for p in path.parent.iterdir() if p.name.startswith(temp_prefix(path))]
-
-
-@pytest.fixture
-def open_umask() -> Iterator[None]:
-    """A umask that masks nothing, so every mode checked comes from the code itself."""
-    old = os.umask(0)
-    try:
-        yield
-    finally:
-        os.umask(old)
 
 
 # -- write_atomic -------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import os
 import signal
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -107,15 +107,6 @@ def test_the_spare_is_private_and_never_a_temp_name(
     os.chmod(spare_path(path), 0o644)
     titled(filled, "after chmod")  # written into the spare: made private first
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-
-
-@pytest.fixture
-def open_umask() -> Iterator[None]:
-    old = os.umask(0)
-    try:
-        yield
-    finally:
-        os.umask(old)
 
 
 def test_a_spare_that_has_not_cooled_is_kept_and_not_written(
