@@ -157,25 +157,16 @@ class Repository:
             return None
         settings = self._settings
         wanted = {status.value for status in statuses}
-        keyed: list[tuple[RankKey, str]] = []
-        for key, doc in self._raw.items():
-            try:
-                if doc["status"] in wanted:
-                    keyed.append(
-                        (
-                            rank_key_of(
-                                int(key),
-                                doc.get("impact"),
-                                doc.get("probability"),
-                                doc.get("info_value", 0),
-                                doc["cost"],
-                                settings,
-                            ),
-                            key,
-                        )
-                    )
-            except (KeyError, ValueError, TypeError, ZeroDivisionError, OverflowError):
-                continue
+        chosen = [(key, doc) for key, doc in self._raw.items() if doc.get("status") in wanted]
+        try:  # one comprehension: faster than the careful loop (10,000 at launch)
+            keyed = [(_doc_rank_key(key, doc, settings), key) for key, doc in chosen]
+        except _UNRANKABLE:
+            keyed = []
+            for key, doc in chosen:
+                try:
+                    keyed.append((_doc_rank_key(key, doc, settings), key))
+                except _UNRANKABLE:
+                    continue  # left out: building it says what is wrong
         rows: list[Experiment] = []
         for _, key in heapq.nsmallest(limit, keyed):
             try:
@@ -203,7 +194,7 @@ class Repository:
     def status_counts(self) -> Counter[str]:
         """How many experiments have each status (by its stored value), without building."""
         self._sync()
-        return Counter(doc.get("status") for doc in self._raw.values())
+        return Counter([doc.get("status") for doc in self._raw.values()])
 
     @contextlib.contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -342,6 +333,22 @@ class Repository:
         """Read the file if needed and build every experiment (finding a malformed one)."""
         self._sync()
         self._build_all()
+
+
+#: What a malformed document can raise while it is ranked.
+_UNRANKABLE = (KeyError, ValueError, TypeError, ZeroDivisionError, OverflowError)
+
+
+def _doc_rank_key(key: str, doc: dict[str, Any], settings: ProjectSettings) -> RankKey:
+    """The domain's rank key of a stored document, without building the experiment."""
+    return rank_key_of(
+        int(key),
+        doc.get("impact"),
+        doc.get("probability"),
+        doc.get("info_value", 0),
+        doc["cost"],
+        settings,
+    )
 
 
 @contextlib.contextmanager
