@@ -136,14 +136,18 @@ class IterateApp(App[None]):
         """Build the experiments the first frame did not need, a chunk at a time (keys are
         handled in between), then let the screen show them all."""
         try:
-            while not self.repository.build_some(BUILD_CHUNK):
-                # Hand the interpreter back between chunks: a key waits for one chunk, not
-                # for the 5 ms switch interval after each of its own waits.
-                time.sleep(0.001)
+            self._build_rest()
         except (StoreError, OSError) as exc:
             self.call_from_thread(self._load_failed, exc)
             return
         self.call_from_thread(self._loaded)
+
+    def _build_rest(self) -> None:
+        """Build every experiment not built yet, from a worker thread."""
+        while not self.repository.build_some(BUILD_CHUNK):
+            # Hand the interpreter back between chunks: a key waits for one chunk, not for
+            # the 5 ms switch interval after each of its own waits.
+            time.sleep(0.001)
 
     def _loaded(self) -> None:
         settle_memory()
@@ -219,8 +223,8 @@ class IterateApp(App[None]):
     def reload_from_disk(self) -> None:
         try:
             changed = self.repository.refresh_if_changed()
-            while changed and not self.repository.build_some(BUILD_CHUNK):
-                pass
+            if changed:
+                self._build_rest()
         except (StoreError, OSError) as exc:
             self.call_from_thread(
                 self.notify,
