@@ -103,14 +103,10 @@ class Repository:
         # Building 10,000 objects would set off several full collections (half the build
         # time, measured); these objects form no cycles, so collect afterwards instead.
         with _no_gc():
-            built = self._experiments
-            for key in self._raw:
-                if int(key) not in built:
-                    self._build(key)
-        self._finish_build()
+            self._finish_build()
 
     def _finish_build(self) -> None:
-        """Every document is built: keep the experiments in the file's order."""
+        """Build what is left and keep the experiments in the file's order."""
         built = self._experiments
         self._experiments = {int(key): built.get(int(key)) or self._build(key) for key in self._raw}
         self._complete = True
