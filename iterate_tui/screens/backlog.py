@@ -212,34 +212,30 @@ class BacklogScreen(ProjectScreen):
         choices = [(key, names.get(label, label.lower())) for key, label in choices]
 
         def chosen(key: str | None) -> None:
-            if key is None:
-                return
-            column = next((c for c in SORTABLE if c.key == key), None)
-            descending = column.descending_first if column is not None else True
-            self._leave_preview()
-            self.table.set_sort(Sort(key, descending))
-            self.update_status()
+            if key is not None:
+                self._sort(key)
 
         from .dialogs import SortPicker
 
         self.app.push_screen(SortPicker(choices, self.table.sort.column), chosen)
 
     def action_reverse_sort(self) -> None:
-        self._leave_preview()
         sort = self.table.sort
-        self.table.set_sort(Sort(sort.column, not sort.descending))
-        self.update_status()
+        self._sort(sort.column, not sort.descending)
 
     @on(ExperimentTable.HeaderClicked)
     def _header_clicked(self, event: ExperimentTable.HeaderClicked) -> None:
         key = "score" if event.column == "rank" else event.column
-        self._leave_preview()
         sort = self.table.sort
-        if sort.column == key:
-            self.table.set_sort(Sort(key, not sort.descending))
-        else:
+        self._sort(key, not sort.descending if sort.column == key else None)
+
+    def _sort(self, key: str, descending: bool | None = None) -> None:
+        """Sort every row by ``key``; ``descending`` None: the column's own first order."""
+        if descending is None:
             column = next((c for c in SORTABLE if c.key == key), None)
-            self.table.set_sort(Sort(key, column.descending_first if column else True))
+            descending = column.descending_first if column is not None else True
+        self._leave_preview()
+        self.table.set_sort(Sort(key, descending))
         self.update_status()
 
     def action_zoom(self) -> None:
