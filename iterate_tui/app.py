@@ -92,13 +92,13 @@ class IterateApp(App[None]):
         self.notice = notice
         self.watch_interval = watch_interval
         self._untriaged = (-1, 0)
-        self._ui_thread = threading.get_ident()
         #: The project screens shown so far: each change made on one is applied to the
         #: others too (see ProjectScreen.changed).
         self.project_screens: weakref.WeakSet[ProjectScreen] = weakref.WeakSet()
 
     # -- start-up ---------------------------------------------------------------------------
     def on_mount(self) -> None:
+        #: The thread the app runs in (notes from the backup thread are passed to it).
         self._ui_thread = threading.get_ident()
         self.title = f"iterate-tui · {self.repository.store.path.name}"
         if self.notice:
