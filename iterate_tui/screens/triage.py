@@ -13,7 +13,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.widgets import Static
 
 from .. import commands
@@ -23,7 +23,7 @@ from ..domain.experiment import Experiment, Verdict
 from ..domain.matrix import quadrant
 from ..domain.settings import ProjectSettings
 from ..domain.text import safe_for_display
-from ..widgets.detail import TextBlock
+from ..widgets.detail import TextView
 from ..widgets.key_bar import KeyBar
 from ..widgets.keypad import TriageKeypad
 from ..widgets.mode_bar import ModeBar
@@ -112,8 +112,7 @@ class TriageScreen(ProjectScreen):
         yield ModeBar()
         with Vertical(id="inbox"):
             yield Static("", id="inbox-position")
-            with VerticalScroll(id="inbox-card"):
-                yield TextBlock(Text(""), id="inbox-card-text")
+            yield TextView(id="inbox-card")
             yield Static("", id="inbox-last")
             yield TriageKeypad(id="inbox-keypad")
         yield KeyBar()
@@ -212,7 +211,7 @@ class TriageScreen(ProjectScreen):
             position.append(" · oldest first · j/k step", style="dim")
             card = idea_card(current, settings)
         self.query_one("#inbox-position", Static).update(position, layout=False)
-        self.query_one("#inbox-card-text", TextBlock).show(card)
+        self.query_one("#inbox-card", TextView).show_text(card)
         self.query_one("#inbox-last", Static).update(self._last_line(settings), layout=False)
 
     def _last_line(self, settings: ProjectSettings) -> Text:
@@ -238,4 +237,4 @@ class TriageScreen(ProjectScreen):
         if self.ideas:
             self.position = (self.position + delta) % len(self.ideas)
             self.render_inbox()
-            self.query_one("#inbox-card", VerticalScroll).scroll_home(animate=False)
+            self.query_one("#inbox-card", TextView).scroll_home(animate=False)

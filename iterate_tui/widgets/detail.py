@@ -12,8 +12,6 @@ from rich.text import Text
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widget import Widget
-from textual.widgets import Static
 
 from ..domain.enums import IMPACT_LABELS, INFO_LABELS, TIER_LABELS, Status
 from ..domain.experiment import Experiment, Verdict
@@ -153,6 +151,11 @@ class TextView(ScrollView, can_focus=True):
         self._lines: list[Strip] = []
         self._wrapped: tuple[int, Style] | None = None
 
+    @property
+    def plain(self) -> str:
+        """The text shown, without styles."""
+        return self._text.plain
+
     def show_text(self, text: Text) -> None:
         self._text = text
         self._wrapped = None
@@ -200,37 +203,3 @@ class DetailPane(TextView):
             self.show_text(Text("No experiment selected.", style=MUTED))
         else:
             self.show_text(describe(exp, settings, rank))
-
-
-class TextBlock(Static):
-    """A Static for wrapped text that asks for a layout pass only when its height changes.
-
-    It fills its (scrolling) container at least, so short texts all have the same height.
-
-    A layout pass of the screen costs ~30 ms here, more than the rest of a keypress; the
-    detail of the experiment just triaged usually keeps its number of lines.
-    """
-
-    DEFAULT_CSS = """
-    TextBlock {
-        min-height: 100%;
-    }
-    """
-
-    def __init__(self, content: Text, *, id: str | None = None) -> None:
-        super().__init__(content, id=id)
-        self._height: tuple[int, int] | None = None
-
-    def show(self, text: Text) -> None:
-        width = self.size.width
-        height = None
-        if width > 0:  # measured the way Textual measures a Text when it lays one out
-            lines = Text(text.plain).wrap(self.app.console, width, no_wrap=text.no_wrap)
-            # The block is at least as tall as its container (CSS min-height: 100%), so text
-            # that fits keeps the same height whatever its number of lines.
-            parent = self.parent
-            room = parent.scrollable_content_region.height if isinstance(parent, Widget) else 0
-            height = (width, max(len(lines), room))
-        same = height is not None and height == self._height
-        self._height = height
-        self.update(text, layout=not same)

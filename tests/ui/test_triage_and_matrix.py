@@ -13,12 +13,14 @@ from iterate_tui.screens.matrix import MatrixScreen, table_id
 from iterate_tui.screens.triage import TriageScreen
 from iterate_tui.session import ProjectSession
 from iterate_tui.store.repository import Repository
+from iterate_tui.widgets.detail import TextView
 
 from .conftest import fixed_clock, reopen
 
 
 def text_of(app: object, selector: str) -> str:
-    return str(app.screen.query_one(selector).render())  # type: ignore[attr-defined]
+    widget = app.screen.query_one(selector)  # type: ignore[attr-defined]
+    return widget.plain if isinstance(widget, TextView) else str(widget.render())
 
 
 async def test_inbox_counts_and_each_key_sends_an_idea_to_its_quadrant(
@@ -31,7 +33,7 @@ async def test_inbox_counts_and_each_key_sends_an_idea_to_its_quadrant(
         await pilot.press("2")
         assert isinstance(app.screen, TriageScreen)
         assert "Idea 1 of 5" in text_of(app, "#inbox-position")
-        assert "idea 0" in text_of(app, "#inbox-card-text")
+        assert "idea 0" in text_of(app, "#inbox-card")
         await pilot.press("q", "w", "a", "s")
         assert "Idea 1 of 1" in text_of(app, "#inbox-position")
         assert "idea 3" in text_of(app, "#inbox-last")
@@ -60,7 +62,7 @@ async def test_nudges_act_on_the_last_triaged_and_u_undoes_the_triage(
         assert (repo.get(first).impact, repo.get(first).probability) == (4, 0.7)
         await pilot.press("u")
         assert "Idea 1 of 2" in text_of(app, "#inbox-position")
-        assert "first" in text_of(app, "#inbox-card-text")
+        assert "first" in text_of(app, "#inbox-card")
     assert reopen(db_path).get(first).status is Status.IDEA
 
 
@@ -73,7 +75,7 @@ async def test_step_through_the_inbox_and_empty_state(repo: Repository, make_app
         await pilot.press("2", "j", "j")
         assert "Idea 3 of 3" in text_of(app, "#inbox-position")
         await pilot.press("k")
-        assert "idea 1" in text_of(app, "#inbox-card-text")
+        assert "idea 1" in text_of(app, "#inbox-card")
         await pilot.press("s", "s", "s")
         assert "Inbox empty" in text_of(app, "#inbox-position")
         await pilot.press("w")  # nothing left: a warning, no crash, nothing changes
