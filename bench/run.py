@@ -51,6 +51,8 @@ if str(REPO) not in sys.path:
 
 import build_db  # noqa: E402  (bench/ is on sys.path when run as a script)
 
+from iterate_tui.cli.main import FRAME_RATE, configure_textual  # noqa: E402
+
 COLS, ROWS = 120, 40
 TARGETS = {"launch": 300.0, "keypress": 16.0, "save": 5.0}
 HEAVY_MODULES = ("sklearn", "numpy", "scipy", "joblib", "plotext", "textual_plotext", "pandas")
@@ -245,9 +247,11 @@ class LaunchSample:
     inbox: float = float("nan")  # the key 2 written -> the inbox shown, first time (ms)
 
 
-def launch_minimal(type_ahead: bool = False) -> LaunchSample:
+def launch_minimal(
+    type_ahead: bool = False, env_extra: dict[str, str] | None = None
+) -> LaunchSample:
     """The minimal app: first text, then the key 2 -> "minimal key handled"."""
-    session = PtySession([sys.executable, str(BENCH / "minimal_app.py")], child_env())
+    session = PtySession([sys.executable, str(BENCH / "minimal_app.py")], child_env(env_extra))
     try:
         if type_ahead:
             session.send(b"2")
@@ -623,6 +627,7 @@ class KeypressResult:
 
 
 async def _keypress_async(db: Path, presses: int) -> dict[str, KeypressResult]:
+    configure_textual()  # as the command does, before Textual is imported
     from textual import events
 
     from iterate_tui.app import IterateApp
@@ -881,6 +886,13 @@ def main(argv: list[str] | None = None) -> int:
 
         # Launches first, before this process imports Textual (a smaller parent forks faster).
         minimal = launch_series(launch_minimal, args.runs, "minimal Textual app")
+        # The app raises Textual's frame cap (cli.main.FRAME_RATE): the same for the floor.
+        app_fps = {"TEXTUAL_FPS": str(FRAME_RATE)}
+        minimal_fps = launch_series(
+            lambda: launch_minimal(env_extra=app_fps),
+            args.runs,
+            f"minimal app at {FRAME_RATE} fps",
+        )
         launches: dict[int, list[LaunchSample]] = {}
         for n in all_sizes:
             launches[n] = launch_series(
@@ -890,6 +902,17 @@ def main(argv: list[str] | None = None) -> int:
                 args.runs,
                 f"iterate-tui, {n:,}",
             )
+        # The same launch without the start-up reader (see iterate_tui/store/prefetch.py).
+        no_prefetch = {
+            n: launch_series(
+                lambda n=n: launch_app(
+                    fresh_copy(bases[n]), real, env_extra={"ITERATE_TUI_NO_PREFETCH": "1"}
+                ),
+                args.runs,
+                f"no start-up reader, {n:,}",
+            )
+            for n in sizes
+        }
         what_if: dict[int, list[LaunchSample]] = {}
         if not args.no_what_if:
             for n in sizes:
@@ -960,6 +983,20 @@ def main(argv: list[str] | None = None) -> int:
         )
         row("  minimal Textual app: key handled", [min_ready] * len(sizes), "(~210 ms)", "1.00x")
         row("  minimal Textual app: first text", [min_first] * len(sizes), "", "1.00x")
+        fps_ready = med(minimal_fps, "ready")
+        row(
+            f"  minimal app at the app's {FRAME_RATE} fps: key handled",
+            [fps_ready] * len(sizes),
+            "",
+            ratio_of([fps_ready], min_ready),
+        )
+        np_ready = [med(no_prefetch[n], "ready") for n in sizes]
+        row(
+            "  without the start-up reader: key handled",
+            np_ready,
+            "",
+            ratio_of(np_ready, min_ready),
+        )
         if args.reference_size:
             ref = launches[args.reference_size]
             row(

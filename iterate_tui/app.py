@@ -27,6 +27,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from . import commands
 from .domain.enums import Direction, Status
@@ -136,18 +137,24 @@ class IterateApp(App[None]):
         """Build the experiments the first frame did not need, a chunk at a time (keys are
         handled in between), then let the screen show them all."""
         try:
-            self._build_rest()
+            if not self._build_rest():
+                return
         except (StoreError, OSError) as exc:
             self.call_from_thread(self._load_failed, exc)
             return
         self.call_from_thread(self._loaded)
 
-    def _build_rest(self) -> None:
-        """Build every experiment not built yet, from a worker thread."""
+    def _build_rest(self) -> bool:
+        """Build every experiment not built yet, from a worker thread; False if the app
+        quit first."""
+        worker = get_current_worker()
         while not self.repository.build_some(BUILD_CHUNK):
+            if worker.is_cancelled:
+                return False
             # Hand the interpreter back between chunks: a key waits for one chunk, not for
             # the 5 ms switch interval after each of its own waits.
             time.sleep(0.001)
+        return True
 
     def _loaded(self) -> None:
         settle_memory()
@@ -223,8 +230,8 @@ class IterateApp(App[None]):
     def reload_from_disk(self) -> None:
         try:
             changed = self.repository.refresh_if_changed()
-            if changed:
-                self._build_rest()
+            if changed and not self._build_rest():
+                return
         except (StoreError, OSError) as exc:
             self.call_from_thread(
                 self.notify,

@@ -37,3 +37,10 @@ def open_umask() -> Iterator[None]:
         yield
     finally:
         os.umask(old)
+
+
+@pytest.fixture(autouse=True)
+def _textual_settings_stay_local(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening the app through the command line sets Textual's frame rate in the
+    environment (cli.main.configure_textual); undo it after each test."""
+    monkeypatch.delenv("TEXTUAL_FPS", raising=False)

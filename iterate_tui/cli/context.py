@@ -9,6 +9,7 @@ from pathlib import Path
 from ..domain.errors import ValidationError
 from ..session import ProjectSession
 from ..store.errors import ReadOnlyStoreError
+from ..store.prefetch import Prefetch
 from ..store.project import ProjectStore
 from ..store.repository import Repository
 
@@ -16,9 +17,11 @@ from ..store.repository import Repository
 class Context:
     """The project file for one command; the store is opened on first use."""
 
-    def __init__(self, db: Path, demo: bool = False) -> None:
+    def __init__(self, db: Path, demo: bool = False, prefetch: Prefetch | None = None) -> None:
         self.db = db
         self.demo = demo
+        #: The start-up reader (the app only), handed to the store when it opens.
+        self._prefetch = prefetch
         self._store: ProjectStore | None = None
         self._repository: Repository | None = None
         self._session: ProjectSession | None = None
@@ -37,7 +40,8 @@ class Context:
         read (the app builds the experiments after its first frame and reports a malformed
         one then)."""
         if self._repository is None:
-            store = ProjectStore.open(self.db)
+            prefetch, self._prefetch = self._prefetch, None
+            store = ProjectStore.open(self.db, prefetch=prefetch)
             try:
                 repository = Repository(store)
                 repository.settings()
@@ -71,7 +75,12 @@ class Context:
             yield self.session
 
     def close(self) -> None:
-        if self._store is not None:
+        if self._prefetch is not None:
+            self._prefetch.close()
+            self._prefetch = None
+        if self._repository is not None:
+            self._repository.close()
+        elif self._store is not None:
             self._store.close()
             self._store = self._repository = self._session = None
 

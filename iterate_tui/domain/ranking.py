@@ -20,6 +20,10 @@ from .settings import ProjectSettings
 
 RankKey = tuple[int, float, int]
 
+#: The best-ranked open experiments the backlog shows while the rest are still being
+#: built (more than any terminal has lines); the app's start-up reader ranks these too.
+FIRST_ROWS = 300
+
 
 def rank_key(exp: Experiment, settings: ProjectSettings) -> RankKey:
     """Sort key: estimated experiments by score (highest first), then the rest, by id."""

@@ -15,7 +15,7 @@ from .. import commands
 from ..domain.enums import OPEN_STATUSES
 from ..domain.errors import ValidationError
 from ..domain.experiment import Experiment
-from ..domain.ranking import Filter
+from ..domain.ranking import FIRST_ROWS, Filter
 from ..domain.settings import ProjectSettings
 from ..widgets.columns import BACKLOG_NARROW_COLUMNS, SORTABLE
 from ..widgets.detail import DetailPane
@@ -26,7 +26,7 @@ from ..widgets.mode_bar import ModeBar
 from .base import ProjectScreen
 
 #: Rows shown before every experiment is built: more than any terminal has lines.
-PREVIEW_ROWS = 300
+PREVIEW_ROWS = FIRST_ROWS
 
 
 class BacklogScreen(ProjectScreen):

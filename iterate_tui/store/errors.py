@@ -43,3 +43,9 @@ class NotFoundError(StoreError):
 def _quote(path: Path) -> str:
     text = str(path)
     return f"'{text}'" if any(c in text for c in " \t'\"$`\\") else text
+
+
+class PrefetchBroken(Exception):
+    """The start-up reader's stream ended early or does not add up (see ``prefetch``).
+
+    Never shown: the file is then read the usual way, which reports any real problem."""

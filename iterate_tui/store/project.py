@@ -13,7 +13,7 @@ import contextlib
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from .atomic import ensure_private_folder, remove_orphan_temps
@@ -29,6 +29,9 @@ from .schema import (
     version_of,
 )
 from .storage import ProjectDB, ProjectStorage, ProjectTable, RawData
+
+if TYPE_CHECKING:
+    from .prefetch import Prefetch
 
 
 class ProjectStore:
@@ -52,22 +55,35 @@ class ProjectStore:
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: Path, **kwargs: Any) -> ProjectStore:
-        """Open (or create) the project at ``path``. Raises CorruptStoreError if unreadable."""
-        folder = path.parent
-        ensure_private_folder(folder)
-        store = cls(path, **kwargs)
+    def open(cls, path: Path, *, prefetch: Prefetch | None = None, **kwargs: Any) -> ProjectStore:
+        """Open (or create) the project at ``path``. Raises CorruptStoreError if unreadable.
+
+        ``prefetch``: the start-up reader (see ``prefetch``), whose copy is used if the file
+        is still the version it read; it is closed in every other case.
+        """
         try:
-            store._open()
+            folder = path.parent
+            ensure_private_folder(folder)
+            store = cls(path, **kwargs)
+        except BaseException:
+            if prefetch is not None:
+                prefetch.close()
+            raise
+        try:
+            store._open(prefetch)
         except BaseException:
             store.close()
+            if prefetch is not None:
+                prefetch.close()
             raise
         return store
 
-    def _open(self) -> None:
+    def _open(self, prefetch: Prefetch | None = None) -> None:
         with self.lock.exclusive():
             remove_orphan_temps(self.path)
             if not self.path.exists():
+                if prefetch is not None:
+                    prefetch.close()
                 self.storage.write_now(empty_project({"created_by": f"iterate-tui {__version__}"}))
                 return
             # Tighten permissions before reading: a chmod changes the ctime the staleness
@@ -75,7 +91,7 @@ class ProjectStore:
             if os.stat(self.path).st_mode & 0o077:
                 with contextlib.suppress(OSError):
                     os.chmod(self.path, 0o600)
-            data = self.storage.load()
+            data = self.storage.load(prefetch)
             try:
                 version = version_of(data)
             except ValueError as exc:
@@ -88,7 +104,7 @@ class ProjectStore:
                     "upgrade iterate-tui to change it."
                 )
             elif version < self.schema_version:
-                self._migrate(data, version)
+                self._migrate(self.storage.read(), version)  # every experiment, not a part
 
     def _migrate(self, data: RawData, version: int) -> None:
         take_backup(self.path, f"before-migration-v{version}", lock=self.lock)

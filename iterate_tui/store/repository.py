@@ -18,7 +18,7 @@ import gc
 import heapq
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from tinydb.table import Document
@@ -68,11 +68,17 @@ class Repository:
         self._lock = threading.RLock()
 
     # -- reading ----------------------------------------------------------------------------
-    def _sync(self) -> None:
+    def _sync(self, *, whole: bool = True) -> None:
+        """Catch up with the store's data. ``whole``: wait for experiments still arriving
+        from the start-up reader (see ``prefetch``); the methods that can answer from its
+        header (counts, the first rows) pass False."""
+        storage = self.store.storage
+        if whole and storage.feeding:
+            storage.finish_feed()
         if self._seen_load == self.store.load_count:
             return
-        raw = self.store.table(EXPERIMENTS_TABLE).raw()
-        project = self.store.table(PROJECT_TABLE).raw().get(str(SETTINGS_ID), {})
+        raw = storage.documents(EXPERIMENTS_TABLE)
+        project = storage.documents(PROJECT_TABLE).get(str(SETTINGS_ID), {})
         try:
             self._settings = doc_to_settings(project)
         except (KeyError, ValueError, TypeError) as exc:
@@ -81,15 +87,15 @@ class Repository:
             ) from None
         self._raw = raw
         self._experiments = {}
-        self._complete = not raw
+        self._complete = not raw and not storage.feeding
         self._pending = None
         self._seen_load = self.store.load_count
         self.revision += 1
 
-    def _build(self, key: str) -> Experiment:
+    def _build(self, key: str, doc: dict[str, Any] | None = None) -> Experiment:
         try:
             doc_id = int(key)
-            exp = doc_to_experiment(doc_id, self._raw[key])
+            exp = doc_to_experiment(doc_id, self._raw[key] if doc is None else doc)
         except (KeyError, ValueError, TypeError) as exc:
             raise CorruptStoreError(
                 self.store.path, f"experiment {key!r} is malformed ({exc!s})"
@@ -123,9 +129,18 @@ class Repository:
         """Build up to ``limit`` more experiments; True once all are built. The app calls it
         from a worker thread after its first frame, a chunk at a time, so the lock is never
         held for long. A malformed document raises CorruptStoreError."""
-        self._sync()
+        self._sync(whole=False)
         if self._complete:
             return True
+        storage = self.store.storage
+        if storage.feeding:  # parse the start-up reader's next chunk, build what it holds
+            keys = storage.feed()
+            if self._seen_load == self.store.load_count:  # else: the file was read again
+                with _no_gc():
+                    for key in keys:
+                        if int(key) not in self._experiments:
+                            self._build(key)
+            return False
         if self._pending is None:
             built = self._experiments
             self._pending = [key for key in self._raw if int(key) not in built]
@@ -148,28 +163,27 @@ class Repository:
         order, and how many have such a status, without building the others; None once
         every experiment is built (rank them directly then). A document that cannot be
         ranked is left out: building it (``build_some``) reports what is wrong with it."""
-        self._sync()
+        self._sync(whole=False)
         if self._complete:
             return None
-        settings = self._settings
-        wanted = {status.value for status in statuses}
-        chosen = [(key, doc) for key, doc in self._raw.items() if doc.get("status") in wanted]
-        try:  # one comprehension: faster than the careful loop (10,000 at launch)
-            keyed = [(_doc_rank_key(key, doc, settings), key) for key, doc in chosen]
-        except _UNRANKABLE:
-            keyed = []
-            for key, doc in chosen:
-                try:
-                    keyed.append((_doc_rank_key(key, doc, settings), key))
-                except _UNRANKABLE:
-                    continue  # left out: building it says what is wrong
+        header = self.store.storage.prefetched
+        if header is not None and header.answers(statuses, limit):
+            top, ranked = header.top[:limit], header.ranked  # ranked by the start-up reader
+        else:
+            self._sync()  # every document is needed to rank them
+            if self._complete:
+                return None
+            chosen, ranked = rank_documents(
+                self._raw, self._settings, {s.value for s in statuses}, limit
+            )
+            top = [(key, self._raw[key]) for key in chosen]
         rows: list[Experiment] = []
-        for _, key in heapq.nsmallest(limit, keyed):
+        for key, doc in top:
             try:
-                rows.append(self._experiments.get(int(key)) or self._build(key))
+                rows.append(self._experiments.get(int(key)) or self._build(key, doc))
             except CorruptStoreError:
                 continue
-        return rows, len(keyed)
+        return rows, ranked
 
     @_locked
     def with_status(self, statuses: frozenset[Status]) -> list[Experiment]:
@@ -189,7 +203,10 @@ class Repository:
     @_locked
     def status_counts(self) -> Counter[str]:
         """How many experiments have each status (by its stored value), without building."""
-        self._sync()
+        self._sync(whole=False)
+        header = self.store.storage.prefetched
+        if header is not None:
+            return Counter(header.status_counts)
         return Counter([doc.get("status") for doc in self._raw.values()])
 
     @contextlib.contextmanager
@@ -221,7 +238,10 @@ class Repository:
 
     @_locked
     def count(self) -> int:
-        self._sync()
+        self._sync(whole=False)
+        header = self.store.storage.prefetched
+        if header is not None:
+            return header.count
         return len(self._experiments) if self._complete else len(self._raw)
 
     @_locked
@@ -236,7 +256,7 @@ class Repository:
 
     @_locked
     def settings(self) -> ProjectSettings:
-        self._sync()
+        self._sync(whole=False)
         return self._settings
 
     # -- changing ---------------------------------------------------------------------------
@@ -325,6 +345,12 @@ class Repository:
         return settings
 
     @_locked
+    def close(self) -> None:
+        """Close the store once no other thread is inside (the app's loading worker may be
+        between two chunks when the app quits)."""
+        self.store.close()
+
+    @_locked
     def reload_if_needed(self) -> None:
         """Read the file if needed and build every experiment (finding a malformed one)."""
         self._sync()
@@ -333,6 +359,26 @@ class Repository:
 
 #: What a malformed document can raise while it is ranked.
 _UNRANKABLE = (KeyError, ValueError, TypeError, ZeroDivisionError, OverflowError)
+
+
+def rank_documents(
+    raw: dict[str, dict[str, Any]], settings: ProjectSettings, statuses: Collection[str], limit: int
+) -> tuple[list[str], int]:
+    """The keys of the ``limit`` best-ranked stored documents whose status is in
+    ``statuses`` (stored values), in rank order, and how many such documents could be
+    ranked. A document that cannot be ranked is left out: building it reports what is wrong
+    with it."""
+    chosen = [(key, doc) for key, doc in raw.items() if doc.get("status") in statuses]
+    try:  # one comprehension: faster than the careful loop (10,000 at launch)
+        keyed = [(_doc_rank_key(key, doc, settings), key) for key, doc in chosen]
+    except _UNRANKABLE:
+        keyed = []
+        for key, doc in chosen:
+            try:
+                keyed.append((_doc_rank_key(key, doc, settings), key))
+            except _UNRANKABLE:
+                continue
+    return [key for _, key in heapq.nsmallest(limit, keyed)], len(keyed)
 
 
 def _doc_rank_key(key: str, doc: dict[str, Any], settings: ProjectSettings) -> RankKey:

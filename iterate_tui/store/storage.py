@@ -27,7 +27,7 @@ import contextlib
 import os
 from collections.abc import Callable, Collection, Iterator, MutableMapping
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 from tinydb import TinyDB
@@ -35,9 +35,12 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from .atomic import write_atomic
-from .errors import CorruptStoreError
+from .errors import CorruptStoreError, PrefetchBroken
 from .lock import ProjectLock
 from .schema import EXPERIMENTS_TABLE, LAST_IDS, META_TABLE
+
+if TYPE_CHECKING:
+    from .prefetch import Header, Prefetch
 
 RawData = dict[str, dict[str, Any]]
 Identity = tuple[int, int, int, int]
@@ -309,10 +312,22 @@ class ProjectStorage(Storage):
         self.cache = DocumentCache(EXPERIMENTS_TABLE)
         #: Incremented whenever the in-memory data is replaced by what is on disk.
         self.load_count = 0
+        #: While the experiments are still arriving from the start-up reader (``prefetch``):
+        #: the reader, and its header (the counts and first rows of the whole file).
+        self._feed: Prefetch | None = None
+        self.prefetched: Header | None = None
 
     # -- TinyDB's interface -------------------------------------------------------------
     def read(self) -> RawData:
+        """Everything (the experiments still arriving from the start-up reader are waited for)."""
+        if self._feed is not None:
+            self.finish_feed()
         return self._data
+
+    def documents(self, table: str) -> dict[str, Any]:
+        """A table's stored documents, without waiting for experiments still arriving (the
+        dict then grows as ``feed`` adds them). Read-only, like ``ProjectTable.raw``."""
+        return self._data.get(table, {})
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         """TinyDB hands over the data it changed (``drop_table``, ...): nothing says which
@@ -334,7 +349,7 @@ class ProjectStorage(Storage):
     def prime_cache(self) -> None:
         """Serialize every document now (the caller holds off writers), so that the first
         change after a (re-)read costs one document, not all of them."""
-        self.cache.serialize(self._data)
+        self.cache.serialize(self.read())
 
     def tracker(self, table: str) -> DocumentCache | None:
         """The cache an ``_IntKeyed`` view of ``table`` must report to (None: not cached)."""
@@ -346,20 +361,68 @@ class ProjectStorage(Storage):
             raise RuntimeError("project writes go through ProjectStore.change()")
 
     def close(self) -> None:
+        self._stop_feed()
         self.lock.close()
 
     # -- loading and staleness -------------------------------------------------------------
-    def load(self) -> RawData:
+    def load(self, prefetch: Prefetch | None = None) -> RawData:
         """Read the file from disk: one complete version even while others save (the counter
         is checked around the read, see ``ProjectLock.read_consistent``), and the counter
-        from before the read, so that a racing writer forces a re-read."""
+        from before the read, so that a racing writer forces a re-read.
+
+        With ``prefetch`` (opening, the lock held) what the start-up reader read is taken
+        instead if the file is still that version: every table but the experiments at once,
+        the experiments as ``feed`` takes them (``read`` waits for all of them).
+        """
         self.cache.invalidate()
+        self._stop_feed()
+        header = prefetch.header() if prefetch is not None else None
+        if prefetch is not None and header is not None and header.is_current(self.lock, self.path):
+            self._data = header.tables
+            self._feed, self.prefetched = prefetch, header
+            self._identity = header.identity
+            self._generation = header.generation
+            self.load_count += 1
+            return self._data
+        if prefetch is not None:
+            prefetch.close()
         generation, info, payload = self.lock.read_consistent(self.path)
         self._data = parse(self.path, payload)
         self._identity = file_identity(info)
         self._generation = generation
         self.load_count += 1
         return self._data
+
+    @property
+    def feeding(self) -> bool:
+        """Are experiments still arriving from the start-up reader?"""
+        return self._feed is not None
+
+    def feed(self) -> list[str]:
+        """Add the start-up reader's next chunk of experiments; the keys added. If the
+        reader failed, the file is read again the usual way (``load_count`` moves)."""
+        reader = self._feed
+        if reader is None:
+            return []
+        try:
+            chunk = reader.next_chunk()
+        except PrefetchBroken:
+            self.load()
+            return []
+        if chunk is None:
+            self._feed = self.prefetched = None
+            return []
+        self._data.setdefault(EXPERIMENTS_TABLE, {}).update(chunk)
+        return list(chunk)
+
+    def finish_feed(self) -> None:
+        while self._feed is not None:
+            self.feed()
+
+    def _stop_feed(self) -> None:
+        if self._feed is not None:
+            self._feed.close()
+        self._feed = self.prefetched = None
 
     def is_stale(self) -> bool:
         """Has anybody else written the file since it was read (or written) here?"""

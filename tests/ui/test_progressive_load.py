@@ -3,6 +3,7 @@ the rest arrive from a worker. Nothing a person does in between may be lost or w
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import orjson
@@ -14,6 +15,7 @@ from iterate_tui.domain.experiment import Experiment
 from iterate_tui.domain.ranking import rank
 from iterate_tui.screens.backlog import PREVIEW_ROWS
 from iterate_tui.store.errors import CorruptStoreError
+from iterate_tui.store.prefetch import Prefetch
 from iterate_tui.store.project import ProjectStore
 from iterate_tui.store.repository import Repository
 from iterate_tui.store.schema import EXPERIMENTS_TABLE
@@ -141,3 +143,30 @@ async def test_a_malformed_experiment_found_after_the_first_frame_closes_the_app
     assert f"experiment '{last}' is malformed" in str(app.load_error)
     assert app.return_code == 3
     assert big.read_bytes() == before
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the reader forks: Linux only")
+async def test_the_first_rows_come_from_the_start_up_reader_then_every_row(
+    big: Path, make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the command opens the app: a forked child has read and ranked the project."""
+    monkeypatch.setattr(IterateApp, "finish_loading", lambda self: None)
+    expected = rank(
+        [e for e in reopen(big).experiments() if e.status in OPEN_STATUSES],
+        reopen(big).settings(),
+    )
+    prefetch = Prefetch.start(big, OPEN_STATUSES, PREVIEW_ROWS)
+    repo = Repository(ProjectStore.open(big, prefetch=prefetch))
+    app = make_app(repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert repo.store.storage.feeding, "the first frame did not wait for the rest"
+        assert table(app).rows == expected[:PREVIEW_ROWS]
+        assert f"{N:,} shown of {N:,}" in status_line(app)
+        await pilot.press("down")
+        while not repo.build_some(64):
+            pass
+        app.screen.loaded()
+        await pilot.pause()
+        assert table(app).rows == expected
+        assert table(app).current == expected[1]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import sys
 import threading
 import time
 import types
@@ -313,6 +315,40 @@ def test_the_app_opens_after_a_session_backup(
     assert app_runs[0]["count"] == 4 and app_runs[0]["notice"] is None
     backups = list_backups(project)
     assert len(backups) == before + 1 and backups[0].reason == "session"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the reader forks: Linux only")
+def test_the_app_gets_the_project_from_the_start_up_reader(
+    cli: Run, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read in a second process while Textual is imported (store.prefetch), and Textual
+    configured before it is imported."""
+    seen: dict[str, Any] = {}
+    fake = types.ModuleType("iterate_tui.app")
+
+    def run(repository: Repository, **kwargs: Any) -> None:
+        seen["feeding"] = repository.store.storage.feeding
+        seen["count"] = repository.count()
+        seen["titles"] = [e.title for e in repository.experiments()]
+        seen["fps"] = os.environ.get("TEXTUAL_FPS")
+
+    fake.run = run  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "iterate_tui.app", fake)
+    monkeypatch.setattr(cli_main, "interactive", lambda: True)
+    expected = [e.title for e in stored(project)]
+    assert cli().code == 0
+    assert seen == {
+        "feeding": True,
+        "count": len(expected),
+        "titles": expected,
+        "fps": str(cli_main.FRAME_RATE),
+    }
+
+
+def test_a_frame_rate_chosen_by_the_user_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEXTUAL_FPS", "30")
+    cli_main.configure_textual()
+    assert os.environ["TEXTUAL_FPS"] == "30"
 
 
 def test_the_session_backup_holds_the_state_before_the_apps_first_change(
