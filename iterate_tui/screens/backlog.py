@@ -144,7 +144,9 @@ class BacklogScreen(ProjectScreen):
 
     @on(ExperimentTable.Highlighted)
     def _highlighted(self, event: ExperimentTable.Highlighted) -> None:
-        self.show_detail(event.experiment)
+        # What the cursor is on now: the message may be older than the rows (the one the
+        # table posts as it mounts arrives after the first rows are shown).
+        self.show_detail(event.table.current)
 
     def update_status(self) -> None:
         shown = len(self.table.rows) if self._preview_shown is None else self._preview_shown

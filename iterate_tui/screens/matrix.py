@@ -177,7 +177,7 @@ class MatrixScreen(ProjectScreen):
     @on(ExperimentTable.Highlighted)
     def _highlighted(self, event: ExperimentTable.Highlighted) -> None:
         if event.table.has_focus:
-            self.show_selected(event.experiment)
+            self.show_selected(event.table.current)  # now, not when the message was sent
 
     def on_descendant_focus(self) -> None:
         focused = self.focused

@@ -144,6 +144,14 @@ class TextView(ScrollView, can_focus=True):
     """
 
     ALLOW_MAXIMIZE = True
+    # The text is wrapped to the width: never a horizontal scrollbar, not even for the
+    # moment between a vertical one appearing and the text being wrapped narrower (that
+    # cost a layout and a repaint at start-up).
+    DEFAULT_CSS = """
+    TextView {
+        overflow-x: hidden;
+    }
+    """
 
     def __init__(self, text: Text | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
