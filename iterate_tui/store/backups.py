@@ -85,14 +85,24 @@ def list_backups(db: Path) -> list[Backup]:
     with contextlib.suppress(FileNotFoundError):
         for entry in folder.iterdir():
             match = pattern.match(entry.name)
-            if match:
-                taken = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
+            taken = _taken(match.group(1)) if match else None
+            if match and taken is not None:
                 info = entry.stat()
                 # Within one second the clock decides; when it ticks coarsely, the counter.
                 order = (taken, info.st_mtime_ns, int(match.group(2) or 1))
                 found.append((order, Backup(entry, taken, match.group(3), info.st_size)))
     found.sort(key=lambda item: item[0], reverse=True)
     return [backup for _, backup in found]
+
+
+def _taken(stamp: str) -> datetime | None:
+    """The time in a backup's name (``_STAMP``), or None for digits that are not a time
+    (a file named by hand). fromisoformat reads the same digits as strptime would, without
+    importing _strptime in the backup thread while the app starts."""
+    try:
+        return datetime.fromisoformat(stamp.replace("-", "T")).replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def prune(db: Path, keep: int = KEEP) -> list[Path]:

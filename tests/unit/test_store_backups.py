@@ -106,6 +106,15 @@ def test_prune_keeps_other_files_alone(db: Path) -> None:
     assert all(o.exists() for o in others)
 
 
+def test_a_name_whose_digits_are_no_time_is_not_a_backup(db: Path) -> None:
+    """Named by hand: month 13. Listing (and so the session backup's pruning) goes on."""
+    backup = take_backup(db, "session", now=T0)
+    stray = backup_folder(db) / "project-20241301-093000-session.json"
+    stray.write_bytes(b"{}")
+    assert [b.path for b in list_backups(db)] == [backup]
+    assert prune(db, keep=1) == [] and stray.exists()
+
+
 def test_reasons_with_digits_are_listed(db: Path) -> None:
     backup = take_backup(db, "before-migration-v0", now=T0)
     assert [(b.path, b.reason) for b in list_backups(db)] == [(backup, "before-migration-v0")]
