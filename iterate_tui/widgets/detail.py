@@ -158,6 +158,9 @@ class TextView(ScrollView, can_focus=True):
         self._text = text if text is not None else Text("")
         self._lines: list[Strip] = []
         self._wrapped: tuple[int, Style] | None = None
+        #: The style, read again only after Textual re-applied the styles (reading it walks
+        #: every ancestor; render_line asks once per line).
+        self._style: Style | None = None
 
     @property
     def plain(self) -> str:
@@ -171,10 +174,16 @@ class TextView(ScrollView, can_focus=True):
         self.scroll_home(animate=False)
         self.refresh()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._style = None
+
     def _wrap(self) -> None:
         """Wrap the text to the width (again only when the width or the style changed)."""
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        if self._style is None:
+            self._style = self.rich_style
+        base = self._style
         if self._wrapped == (width, base):
             return
         self._wrapped = (width, base)
@@ -197,7 +206,7 @@ class TextView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if 0 <= index < len(self._lines):
             return self._lines[index]
-        return Strip.blank(width, self.rich_style)
+        return Strip.blank(width, self._style)
 
 
 class DetailPane(TextView):

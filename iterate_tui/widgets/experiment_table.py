@@ -156,9 +156,14 @@ class ExperimentTable(ScrollView, can_focus=True):
         self._key: Callable[[Experiment], Key] = sort_key(self.sort, self.columns, self.settings)
         self._rank_keys: list[Key] = []
         self._widths: list[int] = [c.width for c in self.columns]
+        self._drawn_width = -1
         self._line_cache: dict[int, tuple[Experiment, int, bool, Strip]] = {}
         self._header_cache: Strip | None = None
         self._last_highlight: Experiment | bool | None = False
+        #: The styles the cached lines were drawn with (the table's own, then each component
+        #: class's), and whether Textual has re-applied the styles since they were compared.
+        self._styles: tuple[Style, ...] = ()
+        self._styles_checked = False
 
     # -- data ---------------------------------------------------------------------------------
     @property
@@ -318,22 +323,38 @@ class ExperimentTable(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         width = self.scrollable_content_region.width
-        self.columns = self._narrow_columns if width < NARROW_BELOW else self._wide_columns
-        fixed = sum(c.width for c in self.columns if c.width) + len(self.columns) - 1
-        self._widths = [c.width or max(8, width - fixed) for c in self.columns]
-        self._line_cache.clear()
-        self._header_cache = None
+        columns = self._narrow_columns if width < NARROW_BELOW else self._wide_columns
+        fixed = sum(c.width for c in columns if c.width) + len(columns) - 1
+        widths = [c.width or max(8, width - fixed) for c in columns]
+        # Textual sends several resizes of the same size at start-up: keep what is drawn.
+        if (columns, widths, width) != (self.columns, self._widths, self._drawn_width):
+            self.columns, self._widths, self._drawn_width = columns, widths, width
+            self._line_cache.clear()
+            self._header_cache = None
         self._update_virtual_size()
         self.scroll_to_cursor()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._line_cache.clear()
-        self._header_cache = None
+        self._styles_checked = False  # compared when next drawn: most change nothing
+
+    def _base_style(self) -> Style:
+        """The table's style; the cached lines are dropped if any style they use changed."""
+        if not self._styles_checked:
+            styles = (
+                self.rich_style,
+                *(self.get_component_rich_style(name) for name in sorted(self.COMPONENT_CLASSES)),
+            )
+            if styles != self._styles:
+                self._styles = styles
+                self._line_cache.clear()
+                self._header_cache = None
+            self._styles_checked = True
+        return self._styles[0]
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base_style()
         if y == 0:
             if self._header_cache is None or self._header_cache.cell_length != width:
                 self._header_cache = self._render_header(width)
@@ -370,8 +391,7 @@ class ExperimentTable(ScrollView, can_focus=True):
         return Strip([Segment(set_cell_size(" ".join(segments), width), style)])
 
     def _render_row(self, exp: Experiment, rank: int, width: int, is_cursor: bool) -> Strip:
-        base = self.rich_style
-        row_style = base
+        row_style = self._base_style()
         if exp.status is Status.RUNNING:
             row_style += self.get_component_rich_style("experiment-table--running")
         elif exp.status in (Status.DONE, Status.SKIPPED):
@@ -411,11 +431,9 @@ class ExperimentTable(ScrollView, can_focus=True):
         return self.has_focus or not self.has_class("-cursor-on-focus")
 
     def _on_focus(self, event: events.Focus) -> None:
-        self._line_cache.clear()
-        self.refresh()
+        self.refresh()  # the cursor shows (the cached lines know whether they hold it)
 
     def _on_blur(self, event: events.Blur) -> None:
-        self._line_cache.clear()
         self.refresh()
 
 
