@@ -202,3 +202,21 @@ async def test_z_zooms_the_detail_pane_and_back(seeded: Repository, make_app) ->
         await pilot.press("z")
         assert app.screen.maximized is None
         assert isinstance(app.focused, ExperimentTable)
+
+
+async def test_rows_are_drawn_again_when_the_theme_changes(seeded: Repository, make_app) -> None:
+    """Drawn rows are kept across style updates that change nothing, not across a theme."""
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(ExperimentTable)
+        before = table.render_line(1)
+        assert table.render_line(1) is before  # kept while nothing changed
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        after = table.render_line(1)
+        assert after.text == before.text
+        assert [s.style for s in after] != [s.style for s in before]
+        app.screen.query_one("#detail").focus()  # the cursor row loses its highlight
+        await pilot.pause()
+        assert table.render_line(1) is not after
