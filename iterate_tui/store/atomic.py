@@ -29,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import secrets
 import signal
 import stat
 import sys
@@ -65,6 +64,12 @@ Payload = bytes | Iterable[Part]
 #: What to do with the spare (see ``_claim_spare``).
 _REUSE, _COOLING, _DISCARD = "reuse", "cooling", "discard"
 
+
+
+def _token() -> str:
+    """A random name part (what secrets.token_hex does; importing secrets loads OpenSSL's
+    hashing, ~4 ms of the app's start-up)."""
+    return os.urandom(4).hex()
 
 def temp_prefix(target: Path) -> str:
     return f".{target.name}.tmp-"
@@ -108,7 +113,7 @@ def write_atomic(
 
 def _write_temp(target: Path, parts: Iterable[Part], mode: int, hint: bool) -> Path:
     """A new temp file beside ``target`` holding the ``parts``, fsynced."""
-    temp = target.with_name(f"{temp_prefix(target)}{os.getpid()}-{secrets.token_hex(4)}")
+    temp = target.with_name(f"{temp_prefix(target)}{os.getpid()}-{_token()}")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         offset = 0
@@ -332,7 +337,7 @@ def _look_up_sync_file_range() -> Callable[[int, int, int, int], int] | None:
 def _link_aside(target: Path) -> Path | None:
     """A second (temp) name for ``target``, so that replacing ``target`` frees nothing;
     None where hard links are not possible."""
-    aside = target.with_name(f"{temp_prefix(target)}next-{os.getpid()}-{secrets.token_hex(4)}")
+    aside = target.with_name(f"{temp_prefix(target)}next-{os.getpid()}-{_token()}")
     try:
         os.link(target, aside, follow_symlinks=False)
     except OSError:
