@@ -22,9 +22,10 @@ from iterate_tui.store.lock import ProjectLock
 from iterate_tui.store.prefetch import Prefetch
 from iterate_tui.store.project import ProjectStore
 from iterate_tui.store.repository import Repository
-from iterate_tui.store.schema import EXPERIMENTS_TABLE
+from iterate_tui.store.schema import EXPERIMENTS_TABLE, version_of
 
 from .test_store_lazy_build import eager, make_project
+from .test_store_schema import EXPERIMENT_DOC, newer_file, write_json
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
 
@@ -249,3 +250,32 @@ def test_a_write_straight_through_tinydb_also_waits_for_every_experiment(project
     before[EXPERIMENTS_TABLE]["1"]["title"] = "via TinyDB"
     assert after == before
     store.close()
+
+
+def test_an_older_file_is_migrated_with_every_experiment(db_path: Path) -> None:
+    write_json(
+        db_path,
+        {
+            "_default": {},
+            EXPERIMENTS_TABLE: {"1": EXPERIMENT_DOC, "4": {**EXPERIMENT_DOC, "title": "Other"}},
+            "project": {"1": {"name": "Old project"}},
+        },
+    )
+    os.chmod(db_path, 0o600)
+    repo = open_prefetched(db_path)
+    assert repo.store.migrated_from == 0
+    assert {e.id: e.title for e in repo.experiments()} == {1: "Try a bigger model", 4: "Other"}
+    repo.store.close()
+    data = orjson.loads(db_path.read_bytes())
+    assert version_of(data) == 1 and set(data[EXPERIMENTS_TABLE]) == {"1", "4"}
+
+
+def test_a_newer_file_is_read_from_the_childs_copy_and_stays_read_only(db_path: Path) -> None:
+    newer_file(db_path)
+    os.chmod(db_path, 0o600)
+    before = db_path.read_bytes()
+    repo = open_prefetched(db_path)
+    assert repo.store.read_only and repo.store.storage.feeding
+    assert [e.title for e in repo.experiments()] == ["Try a bigger model"]
+    repo.store.close()
+    assert db_path.read_bytes() == before
