@@ -65,11 +65,11 @@ Payload = bytes | Iterable[Part]
 _REUSE, _COOLING, _DISCARD = "reuse", "cooling", "discard"
 
 
-
 def _token() -> str:
     """A random name part (what secrets.token_hex does; importing secrets loads OpenSSL's
     hashing, ~4 ms of the app's start-up)."""
     return os.urandom(4).hex()
+
 
 def temp_prefix(target: Path) -> str:
     return f".{target.name}.tmp-"
