@@ -185,6 +185,8 @@ class ExperimentTable(ScrollView, can_focus=True):
     ) -> None:
         """Replace every row (a new filter, a new sort, or the file changed outside)."""
         keep = keep_id if keep_id is not None else (self.current.id if self.current else None)
+        if settings != self.settings:
+            self._line_cache.clear()  # the quadrant and score cells depend on them
         self.settings = settings
         self._key = sort_key(self.sort, self.columns, settings)
         key = self._key
@@ -195,7 +197,9 @@ class ExperimentTable(ScrollView, can_focus=True):
             self._rank_keys = list(self._keys)
         else:
             self._rank_keys = sorted(rank_key(e, settings) for e in self._rows)
-        self._line_cache.clear()
+        # Drawn lines stay: each is checked against the row now at its index (the same
+        # experiment object, rank and cursor), so when every row replaces the first ones
+        # after loading, the lines on screen are not drawn again.
         self._header_cache = None
         self._update_virtual_size()
         index = self.index_of(keep) if keep is not None else None

@@ -220,3 +220,22 @@ async def test_rows_are_drawn_again_when_the_theme_changes(seeded: Repository, m
         app.screen.query_one("#detail").focus()  # the cursor row loses its highlight
         await pilot.pause()
         assert table.render_line(1) is not after
+
+
+async def test_rows_are_drawn_again_when_the_settings_change(seeded: Repository, make_app) -> None:
+    """The same experiments in the same places keep their drawn lines, unless the
+    settings (quadrant thresholds, score weights) give their cells other values."""
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(ExperimentTable)
+        rows = list(table.rows)
+        lines = [table.render_line(y).text for y in range(1, len(rows) + 1)]
+        table.set_rows(rows, table.settings)
+        assert [table.render_line(y).text for y in range(1, len(rows) + 1)] == lines
+        stricter = dataclasses.replace(table.settings, impact_threshold=5)
+        table.set_rows(rows, stricter)
+        redrawn = [table.render_line(y).text for y in range(1, len(rows) + 1)]
+        expected = [quadrant(e, stricter).label for e in table.rows if quadrant(e, stricter)]
+        assert redrawn != lines
+        assert all(any(label in line for line in redrawn) for label in expected)
