@@ -239,3 +239,28 @@ async def test_rows_are_drawn_again_when_the_settings_change(seeded: Repository,
         expected = [quadrant(e, stricter).label for e in table.rows if quadrant(e, stricter)]
         assert redrawn != lines
         assert all(any(label in line for line in redrawn) for label in expected)
+
+
+async def test_the_detail_pane_wraps_and_never_scrolls_sideways(
+    seeded: Repository, make_app, monkeypatch
+) -> None:
+    """Not even for the moment between its vertical scrollbar appearing and the text being
+    wrapped one column narrower (that cost an extra layout and repaint at start-up)."""
+    from iterate_tui.widgets.detail import DetailPane
+
+    seen: list[bool] = []
+    refresh_scrollbars = DetailPane._refresh_scrollbars
+
+    def record(self: DetailPane) -> None:
+        refresh_scrollbars(self)
+        seen.append(self.show_horizontal_scrollbar)
+
+    monkeypatch.setattr(DetailPane, "_refresh_scrollbars", record)
+    first = seeded.experiments()[0]
+    seeded.save(dataclasses.replace(first, hypothesis="if we try this then F1 goes up " * 20))
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        pane = app.screen.query_one(DetailPane)
+        assert pane.show_vertical_scrollbar  # more text than the pane has lines
+        assert seen and not any(seen)
