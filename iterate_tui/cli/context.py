@@ -78,11 +78,9 @@ class Context:
         if self._prefetch is not None:
             self._prefetch.close()
             self._prefetch = None
-        if self._repository is not None:
+        if self._repository is not None:  # opened together with the store: closes it
             self._repository.close()
-        elif self._store is not None:
-            self._store.close()
-            self._store = self._repository = self._session = None
+        self._store = self._repository = self._session = None
 
 
 def experiment_id(raw: str) -> int:

@@ -17,6 +17,7 @@ import pytest
 
 from iterate_tui.__main__ import main
 from iterate_tui.cli import main as cli_main
+from iterate_tui.cli.context import Context
 from iterate_tui.cli.settings import PARSERS
 from iterate_tui.domain.settings import ProjectSettings
 from iterate_tui.store.backups import list_backups, take_backup
@@ -343,6 +344,16 @@ def test_the_app_gets_the_project_from_the_start_up_reader(
         "titles": expected,
         "fps": str(cli_main.FRAME_RATE),
     }
+
+
+def test_a_closed_context_opens_the_project_afresh(project: Path) -> None:
+    ctx = Context(project)
+    first = ctx.repository
+    ctx.close()
+    again = ctx.repository
+    assert again is not first and again.store is not first.store
+    assert [e.title for e in again.experiments()] == ["First", "Second", "Third", "Fourth"]
+    ctx.close()
 
 
 def test_a_frame_rate_chosen_by_the_user_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
