@@ -112,15 +112,24 @@ class ProjectLock:
         again, and after ``READ_ATTEMPTS`` tries, under the lock (re-entrant: a caller that
         holds it never gets here, as nobody else can write meanwhile).
         """
+        read = self.read_unlocked(path)
+        if read is not None:
+            return read
+        with self.exclusive():
+            generation = self.generation()
+            info, payload = read_file(path)
+            return generation, info, payload
+
+    def read_unlocked(self, path: Path) -> tuple[int, os.stat_result, bytes] | None:
+        """``read_consistent`` without ever taking the lock: None if a save overlapped each
+        of the ``READ_ATTEMPTS`` reads (the start-up reader, which must never wait for a
+        lock its parent may hold, then lets the parent read)."""
         for _ in range(READ_ATTEMPTS):
             before = self.generation()
             info, payload = read_file(path)
             if self.generation() == before:
                 return before, info, payload
-        with self.exclusive():
-            generation = self.generation()
-            info, payload = read_file(path)
-            return generation, info, payload
+        return None
 
     def close(self) -> None:
         if self._fd is not None:

@@ -40,9 +40,9 @@ import orjson
 from ..domain.enums import Status
 from .codec import doc_to_settings
 from .errors import PrefetchBroken
-from .lock import READ_ATTEMPTS, ProjectLock, read_file
+from .lock import ProjectLock
 from .repository import rank_documents
-from .schema import EXPERIMENTS_TABLE, PROJECT_TABLE
+from .schema import EXPERIMENTS_TABLE, settings_doc
 from .storage import Identity, RawData, file_identity, parse
 
 #: Experiments per chunk: parsing one takes ~0.5 ms, so a key waits at most that long.
@@ -50,7 +50,6 @@ CHUNK = 64
 #: How long the parent waits for the child's header before reading the file itself.
 HEADER_TIMEOUT = 30.0
 _LENGTH = struct.Struct("<Q")
-SETTINGS_KEY = "1"
 
 
 @dataclass(frozen=True)
@@ -217,18 +216,15 @@ def _quiet_stdio() -> None:
 def _send_project(path: Path, statuses: frozenset[str], limit: int, out: IO[bytes]) -> None:
     lock = ProjectLock(path)
     try:
-        for _ in range(READ_ATTEMPTS):
-            generation = lock.generation()
-            info, payload = read_file(path)
-            if lock.generation() == generation:
-                break
-        else:
-            return  # saves keep coming: the parent reads under the lock
+        read = lock.read_unlocked(path)
     finally:
         lock.close()
+    if read is None:
+        return  # saves keep coming: the parent reads under the lock
+    generation, info, payload = read
     data = parse(path, payload)
     experiments = data.get(EXPERIMENTS_TABLE, {})
-    settings = doc_to_settings(data.get(PROJECT_TABLE, {}).get(SETTINGS_KEY, {}))
+    settings = doc_to_settings(settings_doc(data))
     top, ranked = rank_documents(experiments, settings, statuses, limit)
     header = {
         "generation": generation,

@@ -40,13 +40,14 @@ from .schema import (
     META_TABLE,
     PROJECT_TABLE,
     SCHEMA_VERSION,
+    SETTINGS_KEY,
     RawData,
     empty_project,
+    settings_doc,
     version_of,
 )
 from .storage import parse, serialize
 
-SETTINGS_ID = "1"
 _STAMP = "%Y%m%d-%H%M%S"
 _ENTRY = re.compile(r'"(\d+)"\s*:\s*\{')
 _DECODER = json.JSONDecoder()
@@ -102,7 +103,7 @@ def check_project(path: Path, payload: bytes) -> RawData:
         except (KeyError, ValueError, TypeError) as exc:
             raise CorruptStoreError(path, f"experiment {key!r} is malformed ({exc!s})") from None
     try:
-        doc_to_settings(data.get(PROJECT_TABLE, {}).get(SETTINGS_ID, {}))
+        doc_to_settings(settings_doc(data))
     except (KeyError, ValueError, TypeError) as exc:
         raise CorruptStoreError(path, f"the project settings are malformed ({exc!s})") from None
     return data
@@ -295,7 +296,7 @@ def _kept_settings(
     if project is None:
         problems.append("the project settings could not be read; defaults are used")
         return False, None
-    doc = project.get(SETTINGS_ID)
+    doc = project.get(SETTINGS_KEY)
     if doc is None:
         return True, None
     try:
@@ -343,7 +344,7 @@ def salvage(db: Path, now: datetime | None = None) -> SalvageReport:
             fresh = empty_project(meta)
             fresh[EXPERIMENTS_TABLE] = kept
             if settings is not None:
-                fresh[PROJECT_TABLE] = {SETTINGS_ID: settings}
+                fresh[PROJECT_TABLE] = {SETTINGS_KEY: settings}
             write_atomic(db, serialize(fresh))
             lock.bump()
             return SalvageReport(

@@ -30,9 +30,9 @@ from ..domain.settings import ProjectSettings
 from .codec import doc_to_experiment, doc_to_settings, experiment_to_doc, settings_to_doc
 from .errors import CorruptStoreError, NotFoundError
 from .project import ProjectStore
-from .schema import EXPERIMENTS_TABLE, PROJECT_TABLE
+from .schema import EXPERIMENTS_TABLE, PROJECT_TABLE, SETTINGS_KEY
 
-SETTINGS_ID = 1
+SETTINGS_ID = int(SETTINGS_KEY)  # TinyDB's doc_id
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -78,7 +78,7 @@ class Repository:
         if self._seen_load == self.store.load_count:
             return
         raw = storage.documents(EXPERIMENTS_TABLE)
-        project = storage.documents(PROJECT_TABLE).get(str(SETTINGS_ID), {})
+        project = storage.documents(PROJECT_TABLE).get(SETTINGS_KEY, {})
         try:
             self._settings = doc_to_settings(project)
         except (KeyError, ValueError, TypeError) as exc:

@@ -18,6 +18,14 @@ META_TABLE = "_meta"
 LAST_IDS = "last_ids"
 PROJECT_TABLE = "project"
 EXPERIMENTS_TABLE = "experiments"
+#: The id of the one document in PROJECT_TABLE: the project's settings.
+SETTINGS_KEY = "1"
+
+
+def settings_doc(data: RawData) -> dict[str, Any]:
+    """The stored project settings document (empty when there is none)."""
+    doc: dict[str, Any] = data.get(PROJECT_TABLE, {}).get(SETTINGS_KEY, {})
+    return doc
 
 
 def version_of(data: RawData) -> int:
