@@ -482,13 +482,7 @@ def bench_save(db: Path, repeats: int, paced: int = 10) -> dict[str, list[float]
             parts = storage.serialize_parts(data, cache)
             fd = os.open(spare, os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
             os.fstat(fd)
-            offset = 0
-            for index, part in enumerate(parts, 1 - len(parts)):
-                length = atomic._write_part(fd, part, offset)
-                if index:
-                    atomic._start_writeback(fd, offset, length)
-                offset += length
-            os.ftruncate(fd, offset)
+            os.ftruncate(fd, atomic._write_parts(fd, parts, hint=True, positioned=True))
             t1 = perf()
             os.fdatasync(fd)
             os.close(fd)

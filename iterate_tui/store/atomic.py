@@ -116,12 +116,7 @@ def _write_temp(target: Path, parts: Iterable[Part], mode: int, hint: bool) -> P
     temp = target.with_name(f"{temp_prefix(target)}{os.getpid()}-{_token()}")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
-        offset = 0
-        for index, part in enumerate(parts, 1 - _count(parts)):
-            length = _write_part(fd, part, None)
-            if hint and index:
-                _start_writeback(fd, offset, length)
-            offset += length
+        _write_parts(fd, parts, hint=hint, positioned=False)
         os.fsync(fd)
     except BaseException:
         os.close(fd)
@@ -269,14 +264,22 @@ def _open_elsewhere(fd: int) -> bool | None:
 
 def _overwrite(fd: int, parts: Iterable[Part]) -> None:
     """Write the parts over the file from offset 0, cut it where they end, sync the data."""
+    os.ftruncate(fd, _write_parts(fd, parts, hint=True, positioned=True))
+    _datasync(fd)
+
+
+def _write_parts(fd: int, parts: Iterable[Part], *, hint: bool, positioned: bool) -> int:
+    """Write the parts one after the other from the start of a new (``positioned``: an
+    existing) file; returns where they end. With ``hint``, each part but the last is
+    handed to the disk as soon as it is written (the last is not: cutting the file after
+    it would wait for its last page)."""
     offset = 0
     for index, part in enumerate(parts, 1 - _count(parts)):
-        length = _write_part(fd, part, offset)
-        if index:  # not the last part: cutting the file would wait for its last page
+        length = _write_part(fd, part, offset if positioned else None)
+        if hint and index:
             _start_writeback(fd, offset, length)
         offset += length
-    os.ftruncate(fd, offset)
-    _datasync(fd)
+    return offset
 
 
 def _write_part(fd: int, part: Part, offset: int | None) -> int:
