@@ -118,6 +118,13 @@ class Repository:
         self._complete = True
         self._pending = None
 
+    def _build_missing(self, keys: Iterable[str]) -> None:
+        """Build those of ``keys`` that are stored and not built yet."""
+        with _no_gc():
+            for key in keys:
+                if key in self._raw and int(key) not in self._experiments:
+                    self._build(key)
+
     @property
     def complete(self) -> bool:
         """Is every experiment built (so that ``experiments()`` costs nothing more)?"""
@@ -136,20 +143,14 @@ class Repository:
         if storage.feeding:  # parse the start-up reader's next chunk, build what it holds
             keys = storage.feed()
             if self._seen_load == self.store.load_count:  # else: the file was read again
-                with _no_gc():
-                    for key in keys:
-                        if int(key) not in self._experiments:
-                            self._build(key)
+                self._build_missing(keys)
             return False
         if self._pending is None:
             built = self._experiments
             self._pending = [key for key in self._raw if int(key) not in built]
         chunk = self._pending[-limit:]
         del self._pending[-limit:]
-        with _no_gc():
-            for key in chunk:
-                if key in self._raw and int(key) not in self._experiments:
-                    self._build(key)
+        self._build_missing(chunk)
         if self._pending:
             return False
         self._finish_build()
