@@ -236,5 +236,4 @@ class TriageScreen(ProjectScreen):
     def action_step(self, delta: int) -> None:
         if self.ideas:
             self.position = (self.position + delta) % len(self.ideas)
-            self.render_inbox()
-            self.query_one("#inbox-card", TextView).scroll_home(animate=False)
+            self.render_inbox()  # the card's new text starts at its top (TextView.show_text)

@@ -82,6 +82,23 @@ async def test_step_through_the_inbox_and_empty_state(repo: Repository, make_app
         assert all(e.status is Status.BACKLOG for e in repo.experiments())
 
 
+async def test_stepping_shows_the_next_card_from_its_top(repo: Repository, make_app) -> None:
+    session = ProjectSession(repo, fixed_clock)
+    for n in range(2):
+        session.add({"title": f"idea {n}", "hypothesis": "if this then that " * 60})
+    app = make_app(repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        card = app.screen.query_one("#inbox-card", TextView)
+        card.scroll_to(y=5, animate=False)
+        await pilot.pause()
+        assert card.scroll_y == 5
+        await pilot.press("j")
+        await pilot.pause()
+        assert "idea 1" in text_of(app, "#inbox-card") and card.scroll_y == 0
+
+
 async def test_skip_from_the_inbox_records_the_reason(repo: Repository, make_app, db_path):
     exp = ProjectSession(repo, fixed_clock).add({"title": "Try GRU encoder"})
     app = make_app(repo)
