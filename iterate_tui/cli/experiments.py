@@ -33,7 +33,6 @@ from .context import Context, experiment_id
 from .output import clean, clean_lines, dumps, number, out, percent, table, when
 from .records import record
 
-OPEN = OPEN_STATUSES
 TITLE_MIN = 16
 ESTIMATE_OPTIONS = (
     ("impact", "impact"),
@@ -86,7 +85,7 @@ def list_filter(args: Namespace) -> tuple[Filter, bool]:
     statuses = set(base.statuses)
     for word in words:
         if word == "open":
-            statuses |= OPEN
+            statuses |= OPEN_STATUSES
         elif word != "all":
             statuses.add(fields.choice(Status, word, "status"))
     quadrants = set(base.quadrants)
@@ -95,7 +94,7 @@ def list_filter(args: Namespace) -> tuple[Filter, bool]:
     if everything:
         statuses = set()
     elif default:
-        statuses = set(OPEN)
+        statuses = set(OPEN_STATUSES)
     chosen = dataclasses.replace(base, statuses=frozenset(statuses), quadrants=frozenset(quadrants))
     return chosen, default
 

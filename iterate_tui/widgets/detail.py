@@ -210,10 +210,11 @@ class DetailPane(TextView):
     """A scrollable view of one experiment (z zooms it to the whole screen)."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(Text("No experiment selected.", style=MUTED), id=id)
+        super().__init__(_nothing_selected(), id=id)
 
     def show(self, exp: Experiment | None, settings: ProjectSettings, rank: int | None) -> None:
-        if exp is None:
-            self.show_text(Text("No experiment selected.", style=MUTED))
-        else:
-            self.show_text(describe(exp, settings, rank))
+        self.show_text(_nothing_selected() if exp is None else describe(exp, settings, rank))
+
+
+def _nothing_selected() -> Text:
+    return Text("No experiment selected.", style=MUTED)
