@@ -17,10 +17,8 @@ from iterate_tui.domain.enums import Status
 from iterate_tui.domain.experiment import Experiment
 from iterate_tui.store.backups import list_backups
 from iterate_tui.store.codec import experiment_to_doc
-from iterate_tui.store.project import ProjectStore
-from iterate_tui.store.repository import Repository
 
-from .cli_support import Run, runner
+from .cli_support import Run, runner, stored
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "demo.json"
@@ -46,16 +44,8 @@ def empty(tmp_path: Path) -> Path:
     return tmp_path / "empty" / "project.json"
 
 
-def experiments(db: Path) -> list[Experiment]:
-    store = ProjectStore.open(db)
-    try:
-        return sorted(Repository(store).experiments(), key=lambda e: e.id)
-    finally:
-        store.close()
-
-
 def docs(db: Path) -> list[dict[str, Any]]:
-    return [experiment_to_doc(e) for e in experiments(db)]
+    return [experiment_to_doc(e) for e in stored(db)]
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
@@ -72,7 +62,7 @@ def test_export_then_import_reproduces_every_experiment(
     assert len(original) > 40
     assert f"imported {len(original)} experiments" in imported.out
     assert docs(empty) == original
-    assert [e.id for e in experiments(empty)] == [e.id for e in experiments(demo)]
+    assert [e.id for e in stored(empty)] == [e.id for e in stored(demo)]
     # and the export of the copy is the export of the original
     assert run(empty, "export", "--format", fmt).out == exported.out
 
@@ -90,7 +80,7 @@ def test_export_json_is_a_list_of_records(run: Run, demo: Path) -> None:
 
 def test_export_csv_has_one_row_per_experiment(run: Run, demo: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(run(demo, "export", "--format", "csv").out)))
-    assert len(rows) == len(experiments(demo))
+    assert len(rows) == len(stored(demo))
     assert rows[0]["id"] == "1" and rows[0]["status"] == "done"
     assert rows[0]["values"] == "0.7091 0.7137 0.7132"
 
@@ -113,7 +103,7 @@ def test_csv_export_defuses_spreadsheet_formulas_and_import_restores_them(
     target.write_text(exported, encoding="utf-8")
     copy = tmp_path / "copy.json"
     assert run(copy, "import", str(target)).code == 0
-    back = experiments(copy)
+    back = stored(copy)
     assert [e.title for e in back] == titles
     assert all(e.tags == ("-neg",) and e.hypothesis == "=2+2" for e in back)
 
@@ -130,7 +120,7 @@ def test_a_hand_made_csv_needs_only_titles(run: Run, empty: Path, tmp_path: Path
     result = run(empty, "import", str(source))
     assert result.code == 0, result.err
     assert "imported 3 experiments (#1..#3)" in result.out
-    first, second, third = experiments(empty)
+    first, second, third = stored(empty)
     assert (first.impact, first.probability, first.tags) == (3, 0.4, ("aug", "vision"))
     assert second.impact is None and second.tags == ("loss", "reg")
     assert all(e.status is Status.IDEA for e in (first, second, third))
@@ -161,7 +151,7 @@ def test_a_bad_csv_row_is_reported_by_number_and_nothing_is_imported(
     assert lines[1].startswith("iterate-tui: error: row 9 (line 10): impact: must be a whole")
     assert "nothing was imported (2 bad rows of 10" in lines[-1]
     assert db.read_bytes() == before
-    assert [e.title for e in experiments(db)] == ["Already there"]
+    assert [e.title for e in stored(db)] == ["Already there"]
 
 
 @pytest.mark.parametrize(
@@ -192,7 +182,7 @@ def test_a_bad_json_row_names_its_field(
     assert result.code == 1
     assert result.err.startswith(f"iterate-tui: error: {message}"), result.err
     assert "nothing was imported" in result.err
-    assert not empty.exists() or experiments(empty) == []
+    assert not empty.exists() or stored(empty) == []
 
 
 @pytest.mark.parametrize(
@@ -225,7 +215,7 @@ def test_import_from_standard_input(run: Run, empty: Path, monkeypatch: pytest.M
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(payload.encode())))
     result = run(empty, "import", "-")
     assert result.code == 0, result.err
-    assert experiments(empty)[0].title == "From a pipe"
+    assert stored(empty)[0].title == "From a pipe"
 
 
 def test_import_into_a_project_with_experiments_takes_a_backup_first(
@@ -233,10 +223,10 @@ def test_import_into_a_project_with_experiments_takes_a_backup_first(
 ) -> None:
     source = tmp_path / "more.json"
     source.write_text(json.dumps([{"title": "One more"}]), encoding="utf-8")
-    count = len(experiments(demo))
+    count = len(stored(demo))
     assert run(demo, "import", str(source)).code == 0
     assert [b.reason for b in list_backups(demo)] == ["before-import"]
-    assert len(experiments(demo)) == count + 1
+    assert len(stored(demo)) == count + 1
 
 
 def test_an_imported_idea_that_does_not_matter_goes_to_avoid(
@@ -245,7 +235,7 @@ def test_an_imported_idea_that_does_not_matter_goes_to_avoid(
     source = tmp_path / "ideas.json"
     source.write_text(json.dumps([{"title": "Meh", "matters": "No, nobody uses it"}]))
     assert run(empty, "import", str(source)).code == 0
-    (exp,) = experiments(empty)
+    (exp,) = stored(empty)
     assert exp.status is Status.SKIPPED and exp.skip_reason.startswith("does not matter")
 
 
@@ -254,4 +244,4 @@ def test_list_json_output_can_be_imported_too(run: Run, demo: Path, empty: Path)
     source = empty.parent.parent / "listed.json"
     source.write_text(listed, encoding="utf-8")
     assert run(empty, "import", str(source)).code == 0
-    assert len(experiments(empty)) == len(experiments(demo))
+    assert len(stored(empty)) == len(stored(demo))
