@@ -8,7 +8,6 @@ system error). No traceback reaches the user unless ``ITERATE_TUI_DEBUG`` is set
 from __future__ import annotations
 
 import contextlib
-import gc
 import importlib
 import io
 import os
@@ -188,10 +187,8 @@ def open_app(ctx: Context) -> int:
         )
         return USAGE
     existed = ctx.db.exists()
-    # No garbage collection while the project is read and the first frame is drawn: with
-    # 10,000 experiments the collector would run several full passes over objects that
-    # form no cycles. The app freezes what was loaded and turns it back on (App.on_mount).
-    gc.disable()
+    # The collector is off since the command started (__main__.main): the app freezes what
+    # was loaded and turns it back on after its first frame (app.settle_memory).
     # Textual first: meanwhile the start-up reader (see store.prefetch) reads the project.
     configure_textual()
     from ..app import run as run_app
