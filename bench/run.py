@@ -747,8 +747,8 @@ async def _keypress_async(db: Path, presses: int) -> dict[str, KeypressResult]:
                     if table is not None:
                         for y in range(table.size.height):
                             table.render_line(y)
-                    else:  # the inbox: render its widgets' lines
-                        for widget in screen.query("#inbox Static"):
+                    else:  # the inbox: render its widgets' lines (the card is a TextView)
+                        for widget in screen.query("#inbox Static, #inbox TextView"):
                             widget.render_lines(widget.region.reset_offset)
                     t2 = perf()
                     result.action.append(ms(t1 - t0))
