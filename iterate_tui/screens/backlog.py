@@ -41,6 +41,7 @@ class BacklogScreen(ProjectScreen):
         self.filter = Filter()
         self.filter_text = ""
         self._detail_shown: tuple[Experiment | None, int | None] | None = None
+        self._status_shown: Text | None = None
         #: While only the best-ranked rows are shown: how many rows there are in all.
         self._preview_shown: int | None = None
 
@@ -160,7 +161,9 @@ class BacklogScreen(ProjectScreen):
         text.append(self.filter_text or "none", style="italic" if self.filter_text else "dim")
         if scope:
             text.append(f" ({scope})", style="dim")
-        self.query_one("#backlog-status", Static).update(text, layout=False)
+        if text != self._status_shown:  # most changes leave the line as it was: no redraw
+            self._status_shown = text
+            self.query_one("#backlog-status", Static).update(text, layout=False)
 
     # -- filter and sort --------------------------------------------------------------------
     def action_filter(self) -> None:

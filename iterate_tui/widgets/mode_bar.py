@@ -22,7 +22,8 @@ class ModeBar(Widget):
 
     active: reactive[str] = reactive("backlog")
     project: reactive[str] = reactive("")
-    badge: reactive[dict[str, str]] = reactive(dict, always_update=True)
+    #: Compared by value: a change saved elsewhere redraws the bar only if a badge changed.
+    badge: reactive[dict[str, str]] = reactive(dict)
     notice: reactive[str] = reactive("")
 
     def render(self) -> Text:
