@@ -163,6 +163,9 @@ class ExperimentTable(ScrollView, can_focus=True):
         #: The styles the cached lines were drawn with (the table's own, then each component
         #: class's), and whether Textual has re-applied the styles since they were compared.
         self._styles: tuple[Style, ...] = ()
+        #: The component styles of ``_styles``, by name (``get_component_rich_style`` walks
+        #: the styles each time; a row asks for up to four).
+        self._component: dict[str, Style] = {}
         self._styles_checked = False
 
     # -- data ---------------------------------------------------------------------------------
@@ -351,6 +354,7 @@ class ExperimentTable(ScrollView, can_focus=True):
             )
             if styles != self._styles:
                 self._styles = styles
+                self._component = dict(zip(sorted(self.COMPONENT_CLASSES), styles[1:], strict=True))
                 self._line_cache.clear()
                 self._header_cache = None
             self._styles_checked = True
@@ -383,7 +387,7 @@ class ExperimentTable(ScrollView, can_focus=True):
         return strip
 
     def _render_header(self, width: int) -> Strip:
-        style = self.get_component_rich_style("experiment-table--header")
+        style = self._component["experiment-table--header"]
         segments = []
         for column, cell_width in zip(self.columns, self._widths, strict=True):
             label = column.header
@@ -397,15 +401,15 @@ class ExperimentTable(ScrollView, can_focus=True):
     def _render_row(self, exp: Experiment, rank: int, width: int, is_cursor: bool) -> Strip:
         row_style = self._base_style()
         if exp.status is Status.RUNNING:
-            row_style += self.get_component_rich_style("experiment-table--running")
+            row_style += self._component["experiment-table--running"]
         elif exp.status in (Status.DONE, Status.SKIPPED):
-            row_style += self.get_component_rich_style("experiment-table--closed")
+            row_style += self._component["experiment-table--closed"]
         elif exp.status is Status.IDEA:
-            row_style += self.get_component_rich_style("experiment-table--idea")
+            row_style += self._component["experiment-table--idea"]
         if is_cursor:
-            row_style += self.get_component_rich_style("experiment-table--cursor")
+            row_style += self._component["experiment-table--cursor"]
         segments: list[Segment] = []
-        dim = self.get_component_rich_style("experiment-table--dim")
+        dim = self._component["experiment-table--dim"]
         q = quadrant(exp, self.settings)
         for position, (column, cell_width) in enumerate(
             zip(self.columns, self._widths, strict=True)
@@ -428,7 +432,7 @@ class ExperimentTable(ScrollView, can_focus=True):
         return strip.adjust_cell_length(width, row_style)
 
     def _quadrant_style(self, q: Quadrant) -> Style:
-        return self.get_component_rich_style(f"experiment-table--{q.value.replace('_', '-')}")
+        return self._component[f"experiment-table--{q.value.replace('_', '-')}"]
 
     def _show_cursor(self) -> bool:
         """The cursor shows while focused, or always unless the table is one of several."""

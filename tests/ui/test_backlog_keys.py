@@ -264,3 +264,101 @@ async def test_the_detail_pane_wraps_and_never_scrolls_sideways(
         pane = app.screen.query_one(DetailPane)
         assert pane.show_vertical_scrollbar  # more text than the pane has lines
         assert seen and not any(seen)
+
+
+async def test_the_detail_pane_wraps_each_line_as_the_whole_text_would(
+    seeded: Repository, make_app
+) -> None:
+    """Lines are wrapped one by one and reused from the last text shown: the result is
+    what wrapping the whole text gives, and after a triage only changed lines are new."""
+    from rich.segment import Segment
+    from rich.text import Text
+    from textual.strip import Strip
+
+    from iterate_tui.widgets.detail import DetailPane, describe
+
+    def cells(lines: list[Strip]) -> list[list[Segment]]:
+        return [[s for s in line if s.text] for line in lines]  # empty segments show nothing
+
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        pane = app.screen.query_one(DetailPane)
+        console, base = app.console, pane.rich_style
+        texts = [describe(e, seeded.settings(), 2) for e in seeded.experiments()] + [
+            Text("first\n\n\nafter two blank lines\n"),
+            Text("wide 漢字漢字漢字 " * 9 + "\n" + "x" * 150),
+            Text("\n"),
+            Text(""),
+        ]
+        for width in (1, 9, 40, 77):
+            for text in texts:
+                whole = [
+                    Strip(Segment.apply_style(line, base), width)
+                    for line in console.render_lines(
+                        text, console.options.update_width(width), style=base, pad=True
+                    )
+                ]
+                pane._text = text
+                assert cells(pane._wrap_paragraphs(width, base)) == cells(whole)
+
+        # A triage changes the quadrant, the estimates and the score: the title and the
+        # hypothesis lines are the ones drawn before.
+        select(app, "Warmup sweep")
+        await pilot.pause()
+        before = list(pane._lines)
+        await pilot.press("q")
+        await pilot.pause()
+        after = list(pane._lines)
+        assert after[0] is before[0]  # "#3 Warmup sweep"
+        assert "Moonshot" in after[1].text and "Moonshot" not in before[1].text
+        assert sum(line in before for line in after) < len(after)
+        # Only the lines of the text shown are kept.
+        assert sum(len(strips) for strips in pane._cache.values()) <= len(after)
+
+
+async def test_a_change_redraws_the_mode_bar_and_status_only_if_they_change(
+    seeded: Repository, make_app
+) -> None:
+    from textual.widgets import Static
+
+    from iterate_tui.widgets.mode_bar import ModeBar
+
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one(ModeBar)
+        status = app.screen.query_one("#backlog-status", Static)
+        redrawn: list[str] = []
+        for widget, name in ((bar, "bar"), (status, "status")):
+            original = widget.refresh
+
+            def record(*args: object, _name: str = name, _original=original, **kwargs: object):
+                redrawn.append(_name)
+                return _original(*args, **kwargs)
+
+            widget.refresh = record  # type: ignore[method-assign]
+        select(app, "Warmup sweep")  # a backlog row: the inbox count and the rows shown stay
+        await pilot.pause()
+        del redrawn[:]
+        await pilot.press("q")
+        await pilot.pause()
+        assert redrawn == []
+        assert "2 Triage (3)" in str(bar.render())
+        await pilot.press("u")
+        await pilot.pause()
+        # Triaging an idea from the backlog: one fewer waiting in the inbox.
+        select(app, "Bigger batch")
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        assert "bar" in redrawn
+        assert "2 Triage (2)" in str(bar.render())
+        assert "status" not in redrawn  # the same rows are shown
+        # Deleting a row changes the status line ("6 shown" -> "5 shown").
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert "status" in redrawn
+        assert "5 shown" in str(status.render())
