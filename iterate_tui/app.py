@@ -86,6 +86,8 @@ class IterateApp(App[None]):
     ) -> None:
         super().__init__()
         self.repository = repository
+        # Set before the app runs: set in on_mount it repainted the whole first screen.
+        self.title = f"iterate-tui · {repository.store.path.name}"
         self.session_backup = session_backup
         #: Set when the project turned out to be unreadable after the app opened.
         self.load_error: Exception | None = None
@@ -101,7 +103,6 @@ class IterateApp(App[None]):
     def on_mount(self) -> None:
         #: The thread the app runs in (notes from the backup thread are passed to it).
         self._ui_thread = threading.get_ident()
-        self.title = f"iterate-tui · {self.repository.store.path.name}"
         if self.notice:
             self.notify(self.notice, title="Note", severity="warning", timeout=12, markup=False)
         if self.watch_interval:

@@ -35,6 +35,9 @@ class KeyBar(Widget):
     }
     """
 
+    #: The entries the last render drew.
+    _shown: list[tuple[str, str]] | None = None
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
 
@@ -42,7 +45,9 @@ class KeyBar(Widget):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
-        if self.is_attached and screen is self.screen:
+        # Signalled on every focus change and binding refresh (twice at start-up, after
+        # the first frame): the keys shown rarely change, and a redraw costs a frame.
+        if self.is_attached and screen is self.screen and self.entries() != self._shown:
             self.refresh()
 
     def entries(self) -> list[tuple[str, str]]:
@@ -74,7 +79,7 @@ class KeyBar(Widget):
         key_style = self.get_component_rich_style("key-bar--key")
         text_style = self.get_component_rich_style("key-bar--description")
         width = self.size.width
-        entries = self.entries()
+        entries = self._shown = self.entries()
         palette = ("^p", "palette") if self.app.ENABLE_COMMAND_PALETTE else None
         parts = [*entries, palette] if palette and width >= 100 else entries
         chosen: list[tuple[str, str]] = []

@@ -362,3 +362,65 @@ async def test_a_change_redraws_the_mode_bar_and_status_only_if_they_change(
         await pilot.pause()
         assert "status" in redrawn
         assert "5 shown" in str(status.render())
+
+
+async def test_the_key_bar_is_redrawn_only_when_its_keys_change(
+    seeded: Repository, make_app
+) -> None:
+    from iterate_tui.widgets.key_bar import KeyBar
+
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        redrawn: list[bool] = []
+        original = bar.refresh
+
+        def record(*args: object, **kwargs: object):
+            redrawn.append(True)
+            return original(*args, **kwargs)
+
+        bar.refresh = record  # type: ignore[method-assign]
+        app.screen.refresh_bindings()  # the same keys apply
+        await pilot.pause()
+        assert redrawn == []
+        before = str(bar.render())
+        await pilot.press("slash")  # the filter box has the focus: other keys apply
+        await pilot.pause()
+        assert redrawn
+        assert str(bar.render()) != before
+
+
+async def test_the_detail_pane_keeps_its_width_whatever_the_text(
+    seeded: Repository, make_app
+) -> None:
+    """Its scrollbar is always there, so a long text is wrapped to the same width as a
+    short one, and showing it never lays the screen out again."""
+    from iterate_tui.widgets.detail import DetailPane
+
+    first = seeded.experiments()[0]
+    seeded.save(dataclasses.replace(first, hypothesis="if we try this then F1 goes up " * 20))
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        pane = app.screen.query_one(DetailPane)
+        widths = set()
+        for title in ("Class-weighted loss", "Warmup sweep", "Distil a 7B teacher"):
+            select(app, title)
+            await pilot.pause()
+            widths.add(pane.scrollable_content_region.width)
+        from rich.text import Text
+
+        pane.show_text(Text("short"))
+        await pilot.pause()
+        widths.add(pane.scrollable_content_region.width)
+        assert len(widths) == 1
+        assert pane.show_vertical_scrollbar
+
+
+async def test_the_app_title_names_the_project_before_the_first_frame(
+    seeded: Repository, make_app, db_path
+) -> None:
+    # Set in on_mount, it repainted the whole screen just after the first frame.
+    app = make_app(seeded)
+    assert app.title == f"iterate-tui · {db_path.name}"
