@@ -6,6 +6,8 @@ after ``safe_for_display``, so a title like ``[/] baseline`` prints exactly as t
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -213,7 +215,7 @@ class TextView(ScrollView, can_focus=True):
             key = (paragraph.plain, tuple(paragraph.spans), paragraph.style)
             strips = cache.get(key)
             if strips is None:
-                strips = [
+                strips = _fitted(paragraph, console, width, base) or [
                     Strip(Segment.apply_style(line, base), width)
                     for line in console.render_lines(paragraph, options, style=base, pad=True)
                 ]
@@ -232,6 +234,19 @@ class TextView(ScrollView, can_focus=True):
         if 0 <= index < len(self._lines):
             return self._lines[index]
         return Strip.blank(width, self._style)
+
+
+def _fitted(paragraph: Text, console: Console, width: int, base: Style) -> list[Strip] | None:
+    """A line that fits as it is, drawn without Rich's wrapping machinery (most lines of
+    the detail are short; the result is the same); None if it must be wrapped."""
+    plain = paragraph.plain
+    used = cell_len(plain)
+    if used > width or "\t" in plain or paragraph.style:  # a whole-line style: Rich's way
+        return None
+    segments = list(Segment.apply_style(paragraph.render(console, end=""), base))
+    if used < width:
+        segments.append(Segment(" " * (width - used), base))
+    return [Strip(segments, width)]
 
 
 class DetailPane(TextView):

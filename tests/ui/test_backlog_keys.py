@@ -290,6 +290,8 @@ async def test_the_detail_pane_wraps_each_line_as_the_whole_text_would(
             Text("wide 漢字漢字漢字 " * 9 + "\n" + "x" * 150),
             Text("\n"),
             Text(""),
+            Text("No experiment selected.", style="dim"),
+            Text.assemble(("bold ", "bold"), "plain  ", ("red tail  ", "red"), "\n\tafter a tab"),
         ]
         for width in (1, 9, 40, 77):
             for text in texts:
