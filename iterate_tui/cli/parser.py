@@ -189,7 +189,7 @@ def build_parser() -> Parser:
         "--filter",
         metavar="QUERY",
         default="",
-        help="the app's filter: words, status: quadrant: activity: tag: tier:",
+        help='the app\'s filter: words, status: quadrant: activity: tag: tier:, "a phrase"',
     )
     sub.add_argument("--json", action="store_true", help="a JSON list with every field")
 

@@ -2,11 +2,13 @@
 
 A filter is typed as words, each either free text or ``key:value`` with key one of
 status, quadrant, activity, tag, tier (for example ``status:idea tag:vision augment``).
-Free words must all appear in the title, hypothesis or "does it matter?" answer.
+Free words must all appear in the title, hypothesis or "does it matter?" answer; text in
+double quotes is one of them, spaces and colons included (``"label noise" "lr:3e-4"``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -51,6 +53,9 @@ def rank(experiments: Iterable[Experiment], settings: ProjectSettings) -> list[E
 
 FILTER_KEYS = ("status", "quadrant", "activity", "tag", "tier")
 
+#: A phrase in double quotes (the closing one may be left off at the end), or a word.
+_FILTER_TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+
 
 def _statuses(word: str) -> frozenset[Status]:
     """One status, or ``all`` (every status) or ``open`` (idea, backlog, running)."""
@@ -91,7 +96,12 @@ class Filter:
         tags: set[str] = set()
         tiers: set[int] = set()
         words: list[str] = []
-        for token in query.split():
+        for match in _FILTER_TOKEN.finditer(query):
+            phrase, token = match.groups()
+            if phrase is not None:  # quoted: text to find, whatever it holds
+                if phrase.strip():
+                    words.append(phrase.strip().lower())
+                continue
             key, sep, value = token.partition(":")
             if not sep or not value:
                 words.append(token.lower())
@@ -99,7 +109,11 @@ class Filter:
             key = key.lower()
             matches = [k for k in FILTER_KEYS if k.startswith(key)]
             if len(matches) != 1:
-                raise ValidationError("filter", f"{key!r} is not one of: {', '.join(FILTER_KEYS)}")
+                raise ValidationError(
+                    "filter",
+                    f"{key!r} is not one of: {', '.join(FILTER_KEYS)}; to find it as text, "
+                    f'put it in double quotes: "{token}"',
+                )
             for part in value.split(","):
                 if matches[0] == "status":
                     statuses.update(_statuses(part))

@@ -28,7 +28,8 @@ INTRO = (
     "Triage keys mirror the matrix: top row high impact (q moonshot, w quick win), bottom row "
     "low impact (a avoid, s incremental); right column high probability.\n"
     "Filter with /: free words, or status: quadrant: activity: tag: tier: "
-    "(e.g. 'status:idea tag:labels'); status:all shows done and skipped too.\n"
+    "(e.g. 'status:idea tag:labels'); status:all shows done and skipped too; "
+    'text in double quotes is one word ("label noise", "lr:3e-4").\n'
     "Ctrl+P opens the command palette; every action is there as 'area: verb'."
 )
 

@@ -269,12 +269,25 @@ class TestFilterParse:
     def test_a_key_without_a_value_is_a_word(self) -> None:
         assert Filter.parse("status:").words == ("status:",)
 
+    def test_quoted_text_is_one_word_colons_and_spaces_included(self) -> None:
+        f = Filter.parse('"lr:3e-4" tag:opt "Label  Noise" "" bert')
+        assert f.words == ("lr:3e-4", "label  noise", "bert")
+        assert f.tags == {"opt"}
+        # The closing quote may be left off at the end (as one types).
+        assert Filter.parse('status:idea "focal loss').words == ("focal loss",)
+
+    def test_a_quoted_phrase_matches_as_typed(self) -> None:
+        e = exp(3, 0.5, title="Lower lr:3e-4 with label noise")
+        assert Filter.parse('"lr:3e-4" "label noise"').matches(e, DEFAULTS)
+        assert not Filter.parse('"noise label"').matches(e, DEFAULTS)
+
     @pytest.mark.parametrize("query", ["foo:bar", "t:x", "priority:high", "x:1 status:idea"])
     def test_unknown_or_ambiguous_key(self, query: str) -> None:
         with pytest.raises(ValidationError) as info:
             Filter.parse(query)
         assert info.value.field == "filter"
         assert ", ".join(FILTER_KEYS) in info.value.message
+        assert "double quotes" in info.value.message  # how to search for it as text
 
     @pytest.mark.parametrize(
         ("query", "field"),
