@@ -23,7 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import ClassVar, cast
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
@@ -37,6 +37,7 @@ from .screens.base import ProjectScreen, problem_text
 from .session import NothingToUndo, ProjectSession
 from .store.errors import StoreError
 from .store.repository import Repository
+from .widgets.follow_focus import TypeAhead
 
 #: How often the app looks for changes made by other processes (seconds).
 WATCH_INTERVAL = 1.0
@@ -95,6 +96,8 @@ class IterateApp(App[None]):
         self.notice = notice
         self.watch_interval = watch_interval
         self._untriaged = (-1, 0)
+        #: Keys typed ahead of a change of focus go to the newly focused widget.
+        self.type_ahead = TypeAhead()
         #: The project screens shown so far: each change made on one is applied to the
         #: others too (see ProjectScreen.changed).
         self.project_screens: weakref.WeakSet[ProjectScreen] = weakref.WeakSet()
@@ -108,6 +111,14 @@ class IterateApp(App[None]):
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.check_outside_changes)
         self.call_after_refresh(self._after_first_frame)
+
+    # -- keys typed ahead (see widgets.follow_focus) ------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        self.type_ahead.read(self, event)
+        await super().on_event(event)
+
+    def on_key(self, event: events.Key) -> None:
+        self.type_ahead.came_back(self, event)
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # what was frozen may be collected again once the app is gone

@@ -29,6 +29,23 @@ from .base import ProjectScreen
 PREVIEW_ROWS = FIRST_ROWS
 
 
+class FilterBox(Input):
+    """The filter's text box. Enter (apply) and escape (clear) close it and give the table
+    the focus back at once, not when the app's bindings get to the key; a key that reaches
+    the box after that goes on to the table (see ``widgets.follow_focus``)."""
+
+    def on_key(self, event: events.Key) -> None:
+        screen = self.screen
+        if not isinstance(screen, BacklogScreen):
+            return
+        if self.app.focused is not self:
+            screen.iterate_app.type_ahead.hand_on(self.app, event)
+        elif event.key in ("enter", "escape"):
+            event.stop()
+            event.prevent_default()
+            screen.close_filter(apply=event.key == "enter")
+
+
 class BacklogScreen(ProjectScreen):
     MODE = "backlog"
     #: Keys typed while the app starts go to the table, not to the (hidden) filter box.
@@ -49,7 +66,7 @@ class BacklogScreen(ProjectScreen):
         yield ModeBar()
         with Vertical(id="backlog"):
             yield Static("", id="backlog-status")
-            yield Input(
+            yield FilterBox(
                 placeholder="filter: words, status:idea quadrant:moonshot activity:data "
                 "tag:x tier:1, status:all  (enter applies, esc clears)",
                 id="filter",
@@ -170,13 +187,19 @@ class BacklogScreen(ProjectScreen):
         box = self.query_one("#filter", Input)
         box.display = True
         box.value = self.filter_text
-        box.focus()
+        # Now, not after this key (as focus() would): what is typed next goes into the box,
+        # even in the same burst of input, never to the table's keys (r would start a run).
+        self.set_focus(box)
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
-        self._apply_filter(event.value)
-        event.input.display = False
-        self.table.focus()
+    def close_filter(self, *, apply: bool) -> None:
+        """Enter (apply the text) or escape (clear the filter) in the filter box."""
+        if not apply:
+            self.action_clear_filter()
+            return
+        box = self.query_one("#filter", Input)
+        self._apply_filter(box.value)
+        box.display = False
+        self.set_focus(self.table)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -199,7 +222,7 @@ class BacklogScreen(ProjectScreen):
         box = self.query_one("#filter", Input)
         if box.display:
             box.display = False
-            self.table.focus()
+            self.set_focus(self.table)
         if self.filter_text:
             self._apply_filter("")
 
@@ -247,7 +270,7 @@ class BacklogScreen(ProjectScreen):
         detail = self.query_one(DetailPane)
         if self.maximized is detail:
             self.minimize()
-            self.table.focus()
+            self.set_focus(self.table)
         else:
-            detail.focus()
+            self.set_focus(detail)
             self.maximize(detail, container=False)

@@ -129,7 +129,10 @@ class MatrixScreen(ProjectScreen):
             target = self.table(now)
             target.replace(None, new, follow=mine)
             if mine and self.focused is not None and isinstance(self.focused, ExperimentTable):
-                target.focus()
+                # The focus follows the experiment now, not after this key: a second move
+                # key typed at once must move the same experiment again.
+                self.focused_quadrant = now
+                self.set_focus(target)
         self.update_titles()
 
     def current(self) -> Experiment | None:
@@ -188,7 +191,7 @@ class MatrixScreen(ProjectScreen):
 
     def _focus_quadrant(self, q: Quadrant) -> None:
         self.focused_quadrant = q
-        self.table(q).focus()
+        self.set_focus(self.table(q))
         self.show_selected(self.current())
 
     def action_cycle(self, delta: int) -> None:

@@ -1,0 +1,69 @@
+"""Keys typed faster than the screen updates (a burst over SSH, a fast typist) go where
+the previous key sent the focus: never to the widget that had it before."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Input
+
+from iterate_tui.domain.enums import Quadrant
+from iterate_tui.domain.matrix import quadrant
+from iterate_tui.screens.backlog import BacklogScreen
+from iterate_tui.screens.matrix import MatrixScreen
+from iterate_tui.store.repository import Repository
+
+from .conftest import reopen
+
+
+def burst(app: object, keys: str) -> None:
+    """Every key queued at once, as the terminal hands over what arrived in one read."""
+    for key in keys.split():
+        character = key if len(key) == 1 else None
+        app.post_message(events.Key(key, character))  # type: ignore[attr-defined]
+
+
+async def test_text_typed_right_after_slash_goes_into_the_filter(
+    seeded: Repository, make_app, db_path
+) -> None:
+    before = {e.title: e for e in seeded.experiments()}
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        burst(app, "slash r e s t")  # r starts, e edits, s triages: none of them may run
+        await pilot.pause()
+        assert isinstance(app.screen, BacklogScreen)
+        assert app.screen.query_one("#filter", Input).value == "rest"
+        assert app.screen.focused is app.screen.query_one("#filter", Input)
+        # Enter applies the filter and gives the table the focus: the w typed with it
+        # triages the row the filter left.
+        burst(app, "escape slash w a r m enter w")
+        await pilot.pause()
+        assert app.screen.focused is app.screen.table
+        assert [e.title for e in app.screen.table.rows] == ["Warmup sweep"]
+    after = {e.title: e for e in reopen(db_path).experiments()}
+    settings = reopen(db_path).settings()
+    assert quadrant(after["Warmup sweep"], settings) is Quadrant.QUICK_WIN
+    for title, exp in before.items():
+        assert after[title].status is exp.status
+        if title != "Warmup sweep":
+            assert after[title] == exp
+
+
+async def test_a_second_move_in_the_matrix_moves_the_same_experiment(
+    seeded: Repository, make_app, db_path
+) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        assert isinstance(app.screen, MatrixScreen)
+        moved = app.screen.current()
+        assert moved is not None and moved.title == "Class-weighted loss"
+        burst(app, "a s")  # to Avoid, then (the focus followed it) to Incremental
+        await pilot.pause()
+        assert app.screen.focused_quadrant is Quadrant.INCREMENTAL
+    stored = {e.title: e for e in reopen(db_path).experiments()}
+    settings = reopen(db_path).settings()
+    assert quadrant(stored["Class-weighted loss"], settings) is Quadrant.INCREMENTAL
+    assert quadrant(stored["Distil a 7B teacher"], settings) is Quadrant.MOONSHOT
+    assert quadrant(stored["Warmup sweep"], settings) is Quadrant.INCREMENTAL
