@@ -4,6 +4,9 @@ after reopening the file, as the next morning's session would see it."""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
+
+from textual.widget import Widget
 
 from iterate_tui.domain.enums import Outcome, Quadrant, Status
 from iterate_tui.domain.matrix import quadrant
@@ -19,6 +22,20 @@ from .conftest import reopen
 def titles(app: object) -> list[str]:
     table = app.screen.query_one(ExperimentTable)  # type: ignore[attr-defined]
     return [e.title for e in table.rows]
+
+
+def record_refreshes(**widgets: Widget) -> list[str]:
+    """The names of the widgets asked to redraw (refresh), in order, from now on."""
+    redrawn: list[str] = []
+    for name, widget in widgets.items():
+        original = widget.refresh
+
+        def record(*args: Any, _name: str = name, _original: Any = original, **kwargs: Any) -> Any:
+            redrawn.append(_name)
+            return _original(*args, **kwargs)
+
+        widget.refresh = record  # type: ignore[method-assign]
+    return redrawn
 
 
 def select(app: object, title: str) -> None:
@@ -331,15 +348,7 @@ async def test_a_change_redraws_the_mode_bar_and_status_only_if_they_change(
         await pilot.pause()
         bar = app.screen.query_one(ModeBar)
         status = app.screen.query_one("#backlog-status", Static)
-        redrawn: list[str] = []
-        for widget, name in ((bar, "bar"), (status, "status")):
-            original = widget.refresh
-
-            def record(*args: object, _name: str = name, _original=original, **kwargs: object):
-                redrawn.append(_name)
-                return _original(*args, **kwargs)
-
-            widget.refresh = record  # type: ignore[method-assign]
+        redrawn = record_refreshes(bar=bar, status=status)
         select(app, "Warmup sweep")  # a backlog row: the inbox count and the rows shown stay
         await pilot.pause()
         del redrawn[:]
@@ -375,14 +384,7 @@ async def test_the_key_bar_is_redrawn_only_when_its_keys_change(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         bar = app.screen.query_one(KeyBar)
-        redrawn: list[bool] = []
-        original = bar.refresh
-
-        def record(*args: object, **kwargs: object):
-            redrawn.append(True)
-            return original(*args, **kwargs)
-
-        bar.refresh = record  # type: ignore[method-assign]
+        redrawn = record_refreshes(bar=bar)
         app.screen.refresh_bindings()  # the same keys apply
         await pilot.pause()
         assert redrawn == []
