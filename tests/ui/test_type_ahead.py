@@ -18,7 +18,7 @@ from .conftest import reopen
 def burst(app: object, keys: str) -> None:
     """Every key queued at once, as the terminal hands over what arrived in one read."""
     for key in keys.split():
-        character = key if len(key) == 1 else None
+        character = {"space": " "}.get(key, key if len(key) == 1 else None)
         app.post_message(events.Key(key, character))  # type: ignore[attr-defined]
 
 
@@ -67,3 +67,21 @@ async def test_a_second_move_in_the_matrix_moves_the_same_experiment(
     assert quadrant(stored["Class-weighted loss"], settings) is Quadrant.INCREMENTAL
     assert quadrant(stored["Distil a 7B teacher"], settings) is Quadrant.MOONSHOT
     assert quadrant(stored["Warmup sweep"], settings) is Quadrant.INCREMENTAL
+
+
+async def test_a_title_typed_right_after_n_goes_into_the_new_form(
+    seeded: Repository, make_app, db_path
+) -> None:
+    from iterate_tui.screens.experiment_form import ExperimentForm
+
+    before = reopen(db_path).experiments()
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        # q, w, s and a triage on the backlog, u undoes: here they are letters of a title.
+        burst(app, "n q u i c k space s w a p")
+        await pilot.pause()
+        assert isinstance(app.screen, ExperimentForm)
+        assert isinstance(app.focused, Input)
+        assert app.focused.value == "quick swap"
+    assert reopen(db_path).experiments() == before
