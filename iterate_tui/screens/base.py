@@ -1,9 +1,10 @@
 """What the three project screens share: the session, keeping in step with the file, and the
 actions that change one experiment (triage, nudge, add, edit, start, finish, skip, delete).
 
-A screen applies its own changes incrementally (one row moves); when the repository's
-revision moved for another reason (another screen, an undo, a training script writing the
-file) it reloads everything the next time it is shown.
+A screen applies its own changes incrementally (one row moves). The other screens already
+shown note each change and apply it when they are shown again (a key pays only for the
+screen on show); when the repository's revision moved for another reason (a training script
+writing the file) a screen reloads everything the next time it is shown.
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ def problem_text(exc: Exception) -> str:
     return str(exc)
 
 
+#: Changes noted for a hidden screen beyond which it simply reloads when shown again.
+MAX_PENDING = 50
+
+
 class ProjectScreen(Screen[None]):
     MODE: ClassVar[str] = ""
     COMMAND_LIST: ClassVar[tuple[Command, ...]] = ()
@@ -40,6 +45,8 @@ class ProjectScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._synced_revision = -1
+        #: Changes made on other screens while this one was hidden, oldest first.
+        self._pending: list[tuple[Experiment | None, Experiment | None]] = []
 
     # -- shared state -----------------------------------------------------------------------
     @property
@@ -78,10 +85,14 @@ class ProjectScreen(Screen[None]):
         self.sync()
 
     def sync(self, force: bool = False) -> None:
+        pending, self._pending = self._pending, []
         revision = self.session.repository.revision
         if force or revision != self._synced_revision:
             self.reload()
             self._synced_revision = self.session.repository.revision
+        else:
+            for old, new in pending:
+                self.apply_change(old, new, mine=False)
         self.update_mode_bar()
 
     def changed(self, old: Experiment | None, new: Experiment | None) -> None:
@@ -95,12 +106,20 @@ class ProjectScreen(Screen[None]):
                 screen.follow_change(old, new)
 
     def follow_change(self, old: Experiment | None, new: Experiment | None) -> None:
-        """A change made on another screen. If this screen was in step just before it,
-        apply it here too; otherwise it reloads when next shown, as before."""
+        """A change made on another screen. If this screen was in step just before it, it
+        stays in step: the change is applied when the screen is shown again (at once if it
+        is on show). Otherwise it reloads when next shown, as before."""
         revision = self.session.repository.revision
-        if self._synced_revision == revision - 1:
+        if self._synced_revision != revision - 1:
+            return
+        self._synced_revision = revision
+        if self.is_current:
             self.apply_change(old, new, mine=False)
-            self._synced_revision = revision
+        elif len(self._pending) < MAX_PENDING:
+            self._pending.append((old, new))
+        else:  # many changes: one reload is cheaper
+            self._pending.clear()
+            self._synced_revision = -1
 
     def mark_synced(self) -> None:
         self._synced_revision = self.session.repository.revision

@@ -76,3 +76,37 @@ async def test_switching_back_after_changes_elsewhere_needs_no_rebuild(
         assert kept and rows(matrix) == kept
     assert sum(e.status is Status.IDEA for e in seeded.experiments()) == 2
     assert shown  # the backlog had rows after the inbox triage
+
+
+async def test_a_key_updates_only_the_screen_on_show(
+    seeded: Repository, make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The screens already shown apply a change when they are shown again, not during
+    the key (which would cost every key the work of all three screens)."""
+    applied: list[str] = []
+    for cls in ProjectScreen.__subclasses__():
+        original = cls.apply_change
+
+        def counting(self: ProjectScreen, *args: object, original=original, **kw: object):
+            applied.append(self.MODE)
+            return original(self, *args, **kw)
+
+        monkeypatch.setattr(cls, "apply_change", counting)
+
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2", "3", "1")
+        await pilot.pause()
+        backlog = app.screen
+        applied.clear()
+        await pilot.press("a", "s")  # two triages on the backlog (the row moves twice)
+        await pilot.pause()
+        assert applied == ["backlog", "backlog"]
+        applied.clear()
+        await pilot.press("3")
+        await pilot.pause()
+        assert applied == ["matrix", "matrix"]  # both, in order, when it is shown
+        kept = rows(app.screen)
+        app.screen.reload()
+        assert rows(app.screen) == kept
+        assert backlog is not app.screen
