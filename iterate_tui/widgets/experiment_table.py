@@ -158,6 +158,8 @@ class ExperimentTable(ScrollView, can_focus=True):
         self._widths: list[int] = [c.width for c in self.columns]
         self._drawn_width = -1
         self._line_cache: dict[int, tuple[Experiment, int, bool, Strip]] = {}
+        #: Each drawn row's cells but the rank, by experiment id (see _cells).
+        self._cells_cache: dict[int, tuple[Experiment, bool, list[Segment], Style]] = {}
         self._header_cache: Strip | None = None
         self._last_highlight: Experiment | bool | None = False
         #: The styles the cached lines were drawn with (the table's own, then each component
@@ -190,6 +192,7 @@ class ExperimentTable(ScrollView, can_focus=True):
         keep = keep_id if keep_id is not None else (self.current.id if self.current else None)
         if settings != self.settings:
             self._line_cache.clear()  # the quadrant and score cells depend on them
+            self._cells_cache.clear()
         self.settings = settings
         self._key = sort_key(self.sort, self.columns, settings)
         key = self._key
@@ -337,6 +340,7 @@ class ExperimentTable(ScrollView, can_focus=True):
         if (columns, widths, width) != (self.columns, self._widths, self._drawn_width):
             self.columns, self._widths, self._drawn_width = columns, widths, width
             self._line_cache.clear()
+            self._cells_cache.clear()
             self._header_cache = None
         self._update_virtual_size()
         self.scroll_to_cursor()
@@ -356,6 +360,7 @@ class ExperimentTable(ScrollView, can_focus=True):
                 self._styles = styles
                 self._component = dict(zip(sorted(self.COMPONENT_CLASSES), styles[1:], strict=True))
                 self._line_cache.clear()
+                self._cells_cache.clear()
                 self._header_cache = None
             self._styles_checked = True
         return self._styles[0]
@@ -399,6 +404,23 @@ class ExperimentTable(ScrollView, can_focus=True):
         return Strip([Segment(set_cell_size(" ".join(segments), width), style)])
 
     def _render_row(self, exp: Experiment, rank: int, width: int, is_cursor: bool) -> Strip:
+        cells = self._cells_cache.get(exp.id)
+        if cells is None or cells[0] is not exp or cells[1] != is_cursor:
+            cells = (exp, is_cursor, *self._cells(exp, is_cursor))
+            if len(self._cells_cache) > 4 * max(50, self.size.height):
+                self._cells_cache.clear()
+            self._cells_cache[exp.id] = cells
+        _, _, segments, row_style = cells
+        at = next((i for i, c in enumerate(self.columns) if c.key == "rank"), None)
+        if at is not None:  # the rank moves when other rows do: drawn each time
+            column, cell_width = self.columns[at], self._widths[at]
+            segments = list(segments)
+            segments[2 * at] = Segment(_fit(str(rank), cell_width, column.right), row_style)
+        return Strip(segments).adjust_cell_length(width, row_style)
+
+    def _cells(self, exp: Experiment, is_cursor: bool) -> tuple[list[Segment], Style]:
+        """A row's cells (the rank's left blank) and its style: they change only when the
+        experiment, the cursor, the columns or the styles do."""
         row_style = self._base_style()
         if exp.status is Status.RUNNING:
             row_style += self._component["experiment-table--running"]
@@ -415,7 +437,7 @@ class ExperimentTable(ScrollView, can_focus=True):
             zip(self.columns, self._widths, strict=True)
         ):
             if column.key == "rank":
-                text = str(rank)
+                text = ""
             elif column.key == "title":
                 text = safe_for_display(exp.title)
             else:
@@ -428,8 +450,7 @@ class ExperimentTable(ScrollView, can_focus=True):
             segments.append(Segment(_fit(text, cell_width, column.right), style))
             if position < len(self.columns) - 1:
                 segments.append(Segment(" ", row_style))
-        strip = Strip(segments)
-        return strip.adjust_cell_length(width, row_style)
+        return segments, row_style
 
     def _quadrant_style(self, q: Quadrant) -> Style:
         return self._component[f"experiment-table--{q.value.replace('_', '-')}"]

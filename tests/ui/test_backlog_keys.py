@@ -428,3 +428,21 @@ async def test_the_app_title_names_the_project_before_the_first_frame(
     # Set in on_mount, it repainted the whole screen just after the first frame.
     app = make_app(seeded)
     assert app.title == f"iterate-tui · {db_path.name}"
+
+
+async def test_rows_drawn_from_the_caches_match_a_fresh_drawing(
+    seeded: Repository, make_app
+) -> None:
+    """A row keeps its drawn cells while only its rank moves; whatever the keys did, the
+    lines on screen are the ones drawing everything again gives."""
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(ExperimentTable)
+        for key in ("w", "a", "down", "s", "q", "up", "w", "u", "r", "u", "z", "z"):
+            await pilot.press(key)
+            await pilot.pause()
+            drawn = [list(table.render_line(y)) for y in range(table.size.height)]
+            table._line_cache.clear()
+            table._cells_cache.clear()
+            assert [list(table.render_line(y)) for y in range(table.size.height)] == drawn, key
