@@ -115,6 +115,12 @@ def restore(db: Path, backup: Path, now: datetime | None = None) -> Path | None:
     The backup is read and checked first (``check_project``): an unreadable or unusable
     backup raises RecoveryError and nothing changes. The old file, if there is one,
     is kept as ``<db>.broken-<stamp>``; None is returned when there was no file.
+
+    The ids handed out since the backup stay taken: if the old file had given out
+    higher experiment ids than the backup knows of, the restored file records the
+    highest one, so a new experiment never takes the number of one that was in the old
+    file (kept aside, and perhaps in someone's notes). Otherwise the backup's bytes are
+    restored as they are.
     """
     try:
         payload = backup.read_bytes()
@@ -123,7 +129,7 @@ def restore(db: Path, backup: Path, now: datetime | None = None) -> Path | None:
     if backup.resolve() == db.resolve():
         raise RecoveryError(f"{backup} is the project file itself, not a backup")
     try:
-        check_project(backup, payload)
+        restored = check_project(backup, payload)
     except CorruptStoreError as exc:
         raise RecoveryError(
             f"{backup} is not a usable backup: {exc.problem}. Nothing was changed."
@@ -139,11 +145,38 @@ def restore(db: Path, backup: Path, now: datetime | None = None) -> Path | None:
                 current = None
             if current is not None:
                 aside = _keep_aside(db, current, now)
+                payload = _keeping_ids_taken(restored, payload, _highest_id(current))
             write_atomic(db, payload)
             lock.bump()
             return aside
     finally:
         lock.close()
+
+
+def _highest_id(payload: bytes) -> int:
+    """The highest experiment id a project file has handed out, read as tolerantly as
+    salvage reads (the file being replaced may be damaged); 0 if nothing can be told."""
+    text = payload.decode("utf-8", errors="replace")
+    try:
+        return _last_id(_readable_tables(text, []))
+    except RecoveryError:  # a newer schema: its ids are not ours to read
+        return 0
+
+
+def _keeping_ids_taken(data: RawData, payload: bytes, taken: int) -> bytes:
+    """``payload`` (whose parsed form is ``data``), recording ``taken`` as the highest
+    experiment id handed out if that is higher than what it records."""
+    meta = data.setdefault(META_TABLE, {}).setdefault("1", {})
+    recorded = meta.get(LAST_IDS)
+    highest = recorded if isinstance(recorded, dict) else {}
+    known = [int(key) for key in data.get(EXPERIMENTS_TABLE, {}) if key.isdigit()]
+    last = highest.get(EXPERIMENTS_TABLE)
+    if isinstance(last, int) and not isinstance(last, bool):
+        known.append(last)
+    if taken <= max(known, default=0):
+        return payload
+    meta[LAST_IDS] = {**highest, EXPERIMENTS_TABLE: taken}
+    return serialize(data)
 
 
 # -- salvage -------------------------------------------------------------------------------

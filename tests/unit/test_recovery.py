@@ -64,9 +64,55 @@ def test_restore_moves_the_current_file_aside(project: Path, tmp_path: Path) -> 
     aside = restore(project, backup, now=NOW)
     assert aside == project.with_name("project.json.broken-20261129-083000")
     assert aside.read_bytes() == current
-    assert project.read_bytes() == backup.read_bytes()
     assert read(project)[0] == ["Old"]
     assert oct(aside.stat().st_mode & 0o777) == "0o600"
+
+
+def test_restore_of_a_backup_that_knows_every_id_keeps_its_bytes(
+    project: Path, tmp_path: Path
+) -> None:
+    backup = tmp_path / "backup.json"
+    make_project(backup, ["A", "B", "C", "D", "E", "F"])  # ids 1-6: more than the file's 5
+    restore(project, backup, now=NOW)
+    assert project.read_bytes() == backup.read_bytes()
+
+
+def test_ids_handed_out_after_the_backup_are_never_given_again(
+    project: Path, tmp_path: Path
+) -> None:
+    """The file gave out ids 1-5 (and 6, since deleted); the backup knows only 1-2. After
+    the restore a new experiment gets 7, not 3: 3-6 name experiments of the file kept aside
+    (and perhaps notes or commit messages)."""
+    backup = tmp_path / "backup.json"
+    make_project(backup, ["Old one", "Old two"])
+    store = ProjectStore.open(project)
+    try:
+        repository = Repository(store)
+        sixth = repository.add(Experiment("Sixth", impact=3, probability=0.5))
+        repository.delete(sixth.id)
+    finally:
+        store.close()
+    restore(project, backup, now=NOW)
+    assert read(project)[0] == ["Old one", "Old two"]
+    store = ProjectStore.open(project)
+    try:
+        assert Repository(store).add(Experiment("New")).id == 7
+    finally:
+        store.close()
+
+
+def test_restore_over_a_damaged_file_still_keeps_its_ids_taken(
+    project: Path, tmp_path: Path
+) -> None:
+    backup = tmp_path / "backup.json"
+    make_project(backup, ["Old"])
+    project.write_bytes(project.read_bytes()[:-40])  # cut short: not JSON any more
+    restore(project, backup, now=NOW)
+    store = ProjectStore.open(project)
+    try:
+        assert Repository(store).add(Experiment("New")).id > 4  # 5 may be the cut one
+    finally:
+        store.close()
 
 
 def test_restore_without_a_file_returns_none(db_path: Path, tmp_path: Path) -> None:
