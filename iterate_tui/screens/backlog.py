@@ -23,26 +23,27 @@ from ..widgets.experiment_table import ExperimentTable, Sort
 from ..widgets.key_bar import KeyBar
 from ..widgets.keypad import TriageKeypad
 from ..widgets.mode_bar import ModeBar
+from ..widgets.typed_input import TypedInput
 from .base import ProjectScreen
 
 #: Rows shown before every experiment is built: more than any terminal has lines.
 PREVIEW_ROWS = FIRST_ROWS
 
 
-class FilterBox(Input):
+class FilterBox(TypedInput):
     """The filter's text box. Enter (apply) and escape (clear) close it and give the table
-    the focus back at once, not when the app's bindings get to the key; a key that reaches
-    the box after that goes on to the table (see ``widgets.follow_focus``)."""
+    the focus back at once, not when the app's bindings get to the key, so that the keys
+    typed after them reach the table (see ``widgets.follow_focus``)."""
 
     def on_key(self, event: events.Key) -> None:
         screen = self.screen
-        if not isinstance(screen, BacklogScreen):
-            return
-        if self.app.focused is not self:
-            screen.iterate_app.type_ahead.hand_on(self.app, event)
-        elif event.key in ("enter", "escape"):
+        if (
+            isinstance(screen, BacklogScreen)
+            and self.app.focused is self
+            and event.key in ("enter", "escape")
+        ):
             event.stop()
-            event.prevent_default()
+            event.prevent_default()  # TypedInput's handler is not run for it
             screen.close_filter(apply=event.key == "enter")
 
 

@@ -17,6 +17,7 @@ from ..domain.enums import Outcome
 from ..domain.experiment import Experiment
 from ..domain.settings import ProjectSettings
 from ..domain.text import safe_for_display
+from ..widgets.typed_input import TypedInput
 from .modal import Dialog
 from .validators import DomainValidator
 
@@ -35,7 +36,7 @@ def parse_values(raw: str) -> list[float]:
 class _Form(Dialog[Any]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+s", "save", "Save"),
     ]
 
     def _problems(self) -> list[str]:
@@ -108,14 +109,14 @@ class ResultForm(_Form):
                     compact=True,
                 )
                 yield Label(self.settings.metric_name[:18])
-                yield Input(
+                yield TypedInput(
                     placeholder="one value per seed: 0.741 0.745 0.739",
                     id="values",
                     compact=True,
                     validators=[DomainValidator(parse_values)],
                 )
                 yield Label(f"Spent ({self.settings.budget_unit})"[:18])
-                yield Input(
+                yield TypedInput(
                     f"{self.exp.cost:g}",
                     id="actual_cost",
                     compact=True,
@@ -124,7 +125,7 @@ class ResultForm(_Form):
                     ],
                 )
                 yield Label("Learned")
-                yield Input(
+                yield TypedInput(
                     placeholder="what did this teach you?",
                     id="learned",
                     compact=True,
@@ -167,7 +168,7 @@ class ReasonForm(_Form):
             yield Static(_heading("Skip", self.exp), id="form-title")
             with Grid(id="form-grid"):
                 yield Label("Reason")
-                yield Input(
+                yield TypedInput(
                     placeholder="why skip it? (kept with the experiment)",
                     id="reason",
                     compact=True,

@@ -16,6 +16,7 @@ from ..domain import fields, text
 from ..domain.enums import IMPACT_LABELS, INFO_LABELS, TIER_LABELS, Activity, Status
 from ..domain.experiment import Experiment, Verdict, matters_verdict
 from ..domain.settings import ProjectSettings
+from ..widgets.typed_input import TypedInput
 from .modal import Dialog
 from .validators import DomainValidator
 
@@ -35,7 +36,7 @@ class ExperimentForm(Dialog[dict[str, Any] | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+s", "save", "Save"),
     ]
 
     def __init__(self, settings: ProjectSettings, experiment: Experiment | None = None) -> None:
@@ -52,7 +53,7 @@ class ExperimentForm(Dialog[dict[str, Any] | None]):
             yield Static(Text(heading, style="bold"), id="form-title")
             with Grid(id="form-grid"):
                 yield Label("Title")
-                yield Input(
+                yield TypedInput(
                     exp.title if exp else "",
                     placeholder="what will you try?",
                     id="title",
@@ -60,7 +61,7 @@ class ExperimentForm(Dialog[dict[str, Any] | None]):
                     validators=[DomainValidator(text.title)],
                 )
                 yield Label("Hypothesis")
-                yield Input(
+                yield TypedInput(
                     exp.hypothesis.replace("\n", " ") if exp else "",
                     placeholder="if we …, then … because …",
                     id="hypothesis",
@@ -68,7 +69,7 @@ class ExperimentForm(Dialog[dict[str, Any] | None]):
                     validators=[DomainValidator(lambda v: text.note(v, "hypothesis"))],
                 )
                 yield Label("Does it matter?")
-                yield Input(
+                yield TypedInput(
                     exp.matters if exp else "",
                     placeholder="yes, … / no, …",
                     id="matters",
@@ -78,7 +79,7 @@ class ExperimentForm(Dialog[dict[str, Any] | None]):
                 yield Label("")
                 yield Static("", id="matters-hint")
                 yield Label("Impact (1-5)")
-                yield Input(
+                yield TypedInput(
                     str(exp.impact) if exp and exp.impact else "",
                     placeholder=" ".join(f"{k} {v}" for k, v in IMPACT_LABELS.items()),
                     id="impact",
@@ -88,7 +89,7 @@ class ExperimentForm(Dialog[dict[str, Any] | None]):
                     ],
                 )
                 yield Label("Probability")
-                yield Input(
+                yield TypedInput(
                     f"{exp.probability * 100:g}%" if exp and exp.probability is not None else "",
                     placeholder="70%  (0.7 and 70 work too)",
                     id="probability",
@@ -98,7 +99,7 @@ class ExperimentForm(Dialog[dict[str, Any] | None]):
                     ],
                 )
                 yield Label(f"Cost ({unit})")
-                yield Input(
+                yield TypedInput(
                     f"{exp.cost:g}" if exp else "1",
                     id="cost",
                     compact=True,
@@ -141,7 +142,7 @@ class ExperimentForm(Dialog[dict[str, Any] | None]):
                     compact=True,
                 )
                 yield Label("Tags")
-                yield Input(
+                yield TypedInput(
                     " ".join(exp.tags) if exp else "",
                     placeholder="augmentation labels …",
                     id="tags",

@@ -85,3 +85,28 @@ async def test_a_title_typed_right_after_n_goes_into_the_new_form(
         assert isinstance(app.focused, Input)
         assert app.focused.value == "quick swap"
     assert reopen(db_path).experiments() == before
+
+
+async def test_editing_keys_in_a_burst_act_in_the_order_typed(seeded: Repository, make_app) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        burst(app, "slash a b backspace c left d")
+        await pilot.pause()
+        assert app.screen.query_one("#filter", Input).value == "adc"
+
+
+async def test_a_form_typed_in_one_burst_is_saved_as_typed(
+    seeded: Repository, make_app, db_path
+) -> None:
+    """Backspace and tab act between the letters typed around them, and ctrl+s saves
+    what was typed before it (it used to act first, as the keys were read)."""
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        burst(app, "n L a b e l backspace x tab h y p ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, BacklogScreen)
+    added = [e for e in reopen(db_path).experiments() if e.title == "Labex"]
+    assert [(e.title, e.hypothesis) for e in added] == [("Labex", "hyp")]
