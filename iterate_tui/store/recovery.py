@@ -167,15 +167,10 @@ def _keeping_ids_taken(data: RawData, payload: bytes, taken: int) -> bytes:
     """``payload`` (whose parsed form is ``data``), recording ``taken`` as the highest
     experiment id handed out if that is higher than what it records."""
     meta = data.setdefault(META_TABLE, {}).setdefault("1", {})
-    recorded = meta.get(LAST_IDS)
-    highest = recorded if isinstance(recorded, dict) else {}
-    known = [int(key) for key in data.get(EXPERIMENTS_TABLE, {}) if key.isdigit()]
-    last = highest.get(EXPERIMENTS_TABLE)
-    if isinstance(last, int) and not isinstance(last, bool):
-        known.append(last)
-    if taken <= max(known, default=0):
+    if taken <= _last_id(_Readable(data.get(EXPERIMENTS_TABLE, {}), None, meta)):
         return payload
-    meta[LAST_IDS] = {**highest, EXPERIMENTS_TABLE: taken}
+    recorded = meta.get(LAST_IDS)
+    meta[LAST_IDS] = {**(recorded if isinstance(recorded, dict) else {}), EXPERIMENTS_TABLE: taken}
     return serialize(data)
 
 
