@@ -191,8 +191,7 @@ class ExperimentTable(ScrollView, can_focus=True):
         """Replace every row (a new filter, a new sort, or the file changed outside)."""
         keep = keep_id if keep_id is not None else (self.current.id if self.current else None)
         if settings != self.settings:
-            self._line_cache.clear()  # the quadrant and score cells depend on them
-            self._cells_cache.clear()
+            self._forget_drawn()  # the quadrant and score cells depend on them
         self.settings = settings
         self._key = sort_key(self.sort, self.columns, settings)
         key = self._key
@@ -339,11 +338,15 @@ class ExperimentTable(ScrollView, can_focus=True):
         # Textual sends several resizes of the same size at start-up: keep what is drawn.
         if (columns, widths, width) != (self.columns, self._widths, self._drawn_width):
             self.columns, self._widths, self._drawn_width = columns, widths, width
-            self._line_cache.clear()
-            self._cells_cache.clear()
-            self._header_cache = None
+            self._forget_drawn()
         self._update_virtual_size()
         self.scroll_to_cursor()
+
+    def _forget_drawn(self) -> None:
+        """Drop every drawn line, row and the header (what they show or their look changed)."""
+        self._line_cache.clear()
+        self._cells_cache.clear()
+        self._header_cache = None
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -359,9 +362,7 @@ class ExperimentTable(ScrollView, can_focus=True):
             if styles != self._styles:
                 self._styles = styles
                 self._component = dict(zip(sorted(self.COMPONENT_CLASSES), styles[1:], strict=True))
-                self._line_cache.clear()
-                self._cells_cache.clear()
-                self._header_cache = None
+                self._forget_drawn()
             self._styles_checked = True
         return self._styles[0]
 
