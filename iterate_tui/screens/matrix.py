@@ -131,8 +131,7 @@ class MatrixScreen(ProjectScreen):
             if mine and self.focused is not None and isinstance(self.focused, ExperimentTable):
                 # The focus follows the experiment now, not after this key: a second move
                 # key typed at once must move the same experiment again.
-                self.focused_quadrant = now
-                self.set_focus(target)
+                self._focus_quadrant(now)
         self.update_titles()
 
     def current(self) -> Experiment | None:
