@@ -157,9 +157,8 @@ class TextView(ScrollView, can_focus=True):
         self._text = text if text is not None else Text("")
         self._lines: list[Strip] = []
         self._wrapped: tuple[int, Style] | None = None
-        #: The wrapped lines of the text shown, by paragraph, for this width and style.
-        self._cache_key: tuple[int, Style] | None = None
-        self._cache: dict[tuple[str, tuple[object, ...], object], list[Strip]] = {}
+        #: The wrapped lines of the text shown, by (width, style, paragraph).
+        self._cache: dict[tuple[object, ...], list[Strip]] = {}
         #: The style, read again only after Textual re-applied the styles (reading it walks
         #: every ancestor; render_line asks once per line).
         self._style: Style | None = None
@@ -203,16 +202,13 @@ class TextView(ScrollView, can_focus=True):
         (the quadrant, the estimates, the score): the hypothesis and the rest come from
         the cache (measured at 10,000: showing the detail took 1.7 ms instead of 2.3-2.8).
         """
-        if self._cache_key != (width, base):
-            self._cache_key = (width, base)
-            self._cache = {}
         console = self.app.console
         options = console.options.update_width(width)
         cache = self._cache
-        fresh: dict[tuple[str, tuple[object, ...], object], list[Strip]] = {}
+        fresh: dict[tuple[object, ...], list[Strip]] = {}
         lines: list[Strip] = []
         for paragraph in self._text.split("\n", allow_blank=True):
-            key = (paragraph.plain, tuple(paragraph.spans), paragraph.style)
+            key = (width, base, paragraph.plain, tuple(paragraph.spans), paragraph.style)
             strips = cache.get(key)
             if strips is None:
                 strips = _fitted(paragraph, console, width, base) or [
