@@ -6,7 +6,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from rich.segment import Segment
+from rich.text import Text
+from textual.strip import Strip
 from textual.widget import Widget
+from textual.widgets import Static
 
 from iterate_tui.domain.enums import Outcome, Quadrant, Status
 from iterate_tui.domain.matrix import quadrant
@@ -14,7 +18,10 @@ from iterate_tui.screens.backlog import BacklogScreen
 from iterate_tui.screens.dialogs import ConfirmDialog
 from iterate_tui.screens.experiment_form import ExperimentForm
 from iterate_tui.store.repository import Repository
+from iterate_tui.widgets.detail import DetailPane, describe
 from iterate_tui.widgets.experiment_table import ExperimentTable
+from iterate_tui.widgets.key_bar import KeyBar
+from iterate_tui.widgets.mode_bar import ModeBar
 
 from .conftest import reopen
 
@@ -210,8 +217,6 @@ async def test_sort_picker_by_keys(seeded: Repository, make_app) -> None:
 
 
 async def test_z_zooms_the_detail_pane_and_back(seeded: Repository, make_app) -> None:
-    from iterate_tui.widgets.detail import DetailPane
-
     app = make_app(seeded)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("z")
@@ -263,8 +268,6 @@ async def test_the_detail_pane_wraps_and_never_scrolls_sideways(
 ) -> None:
     """Not even for the moment between its vertical scrollbar appearing and the text being
     wrapped one column narrower (that cost an extra layout and repaint at start-up)."""
-    from iterate_tui.widgets.detail import DetailPane
-
     seen: list[bool] = []
     refresh_scrollbars = DetailPane._refresh_scrollbars
 
@@ -288,11 +291,6 @@ async def test_the_detail_pane_wraps_each_line_as_the_whole_text_would(
 ) -> None:
     """Lines are wrapped one by one and reused from the last text shown: the result is
     what wrapping the whole text gives, and after a triage only changed lines are new."""
-    from rich.segment import Segment
-    from rich.text import Text
-    from textual.strip import Strip
-
-    from iterate_tui.widgets.detail import DetailPane, describe
 
     def cells(lines: list[Strip]) -> list[list[Segment]]:
         return [[s for s in line if s.text] for line in lines]  # empty segments show nothing
@@ -339,10 +337,6 @@ async def test_the_detail_pane_wraps_each_line_as_the_whole_text_would(
 async def test_a_change_redraws_the_mode_bar_and_status_only_if_they_change(
     seeded: Repository, make_app
 ) -> None:
-    from textual.widgets import Static
-
-    from iterate_tui.widgets.mode_bar import ModeBar
-
     app = make_app(seeded)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -378,8 +372,6 @@ async def test_a_change_redraws_the_mode_bar_and_status_only_if_they_change(
 async def test_the_key_bar_is_redrawn_only_when_its_keys_change(
     seeded: Repository, make_app
 ) -> None:
-    from iterate_tui.widgets.key_bar import KeyBar
-
     app = make_app(seeded)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -400,8 +392,6 @@ async def test_the_detail_pane_keeps_its_width_whatever_the_text(
 ) -> None:
     """Its scrollbar is always there, so a long text is wrapped to the same width as a
     short one, and showing it never lays the screen out again."""
-    from iterate_tui.widgets.detail import DetailPane
-
     first = seeded.experiments()[0]
     seeded.save(dataclasses.replace(first, hypothesis="if we try this then F1 goes up " * 20))
     app = make_app(seeded)
@@ -413,8 +403,6 @@ async def test_the_detail_pane_keeps_its_width_whatever_the_text(
             select(app, title)
             await pilot.pause()
             widths.add(pane.scrollable_content_region.width)
-        from rich.text import Text
-
         pane.show_text(Text("short"))
         await pilot.pause()
         widths.add(pane.scrollable_content_region.width)
