@@ -395,14 +395,26 @@ def what_if_launch(db: Path) -> LaunchSample:
 
 
 def launch_series(run: Callable[[], LaunchSample], runs: int, label: str) -> list[LaunchSample]:
-    run()  # warm-up (page cache, .pyc files)
-    samples = []
+    return launch_rounds({label: run}, runs)[label]
+
+
+def launch_rounds(
+    configs: dict[str, Callable[[], LaunchSample]], runs: int
+) -> dict[str, list[LaunchSample]]:
+    """Launch each configuration once per round, ``runs`` rounds (after one warm-up round):
+    the machine's drift during the run then weighs on every configuration alike, so their
+    ratios compare like with like."""
+    for run in configs.values():
+        run()  # warm-up (page cache, .pyc files)
+    samples: dict[str, list[LaunchSample]] = {label: [] for label in configs}
     for _ in range(runs):
-        samples.append(run())
-    print(
-        f"  {label:<34} first text {median([s.first for s in samples]):7.1f} ms, "
-        f"key handled {median([s.ready for s in samples]):7.1f} ms"
-    )
+        for label, run in configs.items():
+            samples[label].append(run())
+    for label, series in samples.items():
+        print(
+            f"  {label:<34} first text {median([s.first for s in series]):7.1f} ms, "
+            f"key handled {median([s.ready for s in series]):7.1f} ms"
+        )
     return samples
 
 
@@ -915,35 +927,28 @@ def main(argv: list[str] | None = None) -> int:
         )
         print("  bytecode: compiled first (PYTHONDONTWRITEBYTECODE is dropped for the app)")
 
-        # Launches first, before this process imports Textual (a smaller parent forks faster).
-        minimal = launch_series(launch_minimal, args.runs, "minimal Textual app")
+        # Launches first, before this process imports Textual (a smaller parent forks faster),
+        # in rounds: the minimal app, then each configuration of the app, again and again.
         # The app raises Textual's frame cap (cli.main.FRAME_RATE): the same for the floor.
         app_fps = {"TEXTUAL_FPS": str(FRAME_RATE)}
-        minimal_fps = launch_series(
-            lambda: launch_minimal(env_extra=app_fps),
-            args.runs,
-            f"minimal app at {FRAME_RATE} fps",
-        )
-        launches: dict[int, list[LaunchSample]] = {}
+        configs: dict[str, Callable[[], LaunchSample]] = {
+            "minimal Textual app": launch_minimal,
+            f"minimal app at {FRAME_RATE} fps": lambda: launch_minimal(env_extra=app_fps),
+        }
         for n in all_sizes:
-            launches[n] = launch_series(
-                lambda n=n: launch_app(
-                    fresh_copy(bases[n]), real, args.pty_presses if n in sizes else 0
-                ),
-                args.runs,
-                f"iterate-tui, {n:,}",
+            configs[f"iterate-tui, {n:,}"] = lambda n=n: launch_app(
+                fresh_copy(bases[n]), real, args.pty_presses if n in sizes else 0
             )
         # The same launch without the start-up reader (see iterate_tui/store/prefetch.py).
-        no_prefetch = {
-            n: launch_series(
-                lambda n=n: launch_app(
-                    fresh_copy(bases[n]), real, env_extra={"ITERATE_TUI_NO_PREFETCH": "1"}
-                ),
-                args.runs,
-                f"no start-up reader, {n:,}",
+        for n in sizes:
+            configs[f"no start-up reader, {n:,}"] = lambda n=n: launch_app(
+                fresh_copy(bases[n]), real, env_extra={"ITERATE_TUI_NO_PREFETCH": "1"}
             )
-            for n in sizes
-        }
+        rounds = launch_rounds(configs, args.runs)
+        minimal = rounds["minimal Textual app"]
+        minimal_fps = rounds[f"minimal app at {FRAME_RATE} fps"]
+        launches = {n: rounds[f"iterate-tui, {n:,}"] for n in all_sizes}
+        no_prefetch = {n: rounds[f"no start-up reader, {n:,}"] for n in sizes}
         what_if: dict[int, list[LaunchSample]] = {}
         if not args.no_what_if:
             for n in sizes:
