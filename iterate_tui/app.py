@@ -86,12 +86,15 @@ class IterateApp(App[None]):
         clock: Callable[[], datetime] = utc_now,
         watch_interval: float | None = WATCH_INTERVAL,
         session_backup: Future[Path | None] | None = None,
+        begin_backup: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.repository = repository
         # Set before the app runs: set in on_mount it repainted the whole first screen.
         self.title = f"iterate-tui · {repository.store.path.name}"
         self.session_backup = session_backup
+        #: Starts the session backup, which waits until the app has loaded (see cli.main).
+        self.begin_backup = begin_backup
         #: Set when the project turned out to be unreadable after the app opened.
         self.load_error: Exception | None = None
         self.session = ProjectSession(repository, clock)
@@ -183,6 +186,10 @@ class IterateApp(App[None]):
         return True
 
     def _loaded(self) -> None:
+        if self.begin_backup is not None:
+            # Now that keys no longer share the interpreter with the start-up work. A change
+            # made before this starts it at once, and waits for it (see cli.main).
+            self.begin_backup()
         settle_memory()
         screen = self._project_screen()
         if screen is not None:
@@ -327,9 +334,12 @@ def run(
     *,
     notice: str | None = None,
     session_backup: Future[Path | None] | None = None,
+    begin_backup: Callable[[], None] | None = None,
 ) -> Exception | None:
     """Run the app on an open project until the user quits; returns the problem that made
     it leave early (a malformed experiment found after the first frame), if any."""
-    app = IterateApp(repository, notice=notice, session_backup=session_backup)
+    app = IterateApp(
+        repository, notice=notice, session_backup=session_backup, begin_backup=begin_backup
+    )
     app.run()
     return app.load_error

@@ -24,7 +24,7 @@ import os
 import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .atomic import FILE_MODE
@@ -49,6 +49,9 @@ class ProjectLock:
         self._fd: int | None = None
         self._thread_lock = threading.RLock()
         self._depth = 0
+        #: Called by a thread about to wait for another thread of this process that holds
+        #: the lock (the session backup waits to be asked, see cli.main).
+        self.on_wait: Callable[[], None] | None = None
 
     def _open(self) -> int:
         if self._fd is None:
@@ -58,7 +61,12 @@ class ProjectLock:
     @contextlib.contextmanager
     def exclusive(self) -> Iterator[None]:
         """Hold the lock; re-entrant within one thread, exclusive across threads and processes."""
-        with self._thread_lock:
+        if not self._thread_lock.acquire(blocking=False):
+            on_wait = self.on_wait
+            if on_wait is not None:
+                on_wait()
+            self._thread_lock.acquire()
+        try:
             if self._depth == 0:
                 self._acquire()
             self._depth += 1
@@ -68,6 +76,8 @@ class ProjectLock:
                 self._depth -= 1
                 if self._depth == 0:
                     fcntl.flock(self._open(), fcntl.LOCK_UN)
+        finally:
+            self._thread_lock.release()
 
     @property
     def held(self) -> bool:

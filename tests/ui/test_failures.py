@@ -63,6 +63,30 @@ async def test_a_newer_file_opens_read_only(seeded: Repository, make_app, db_pat
     assert db_path.read_bytes() == before
 
 
+async def test_the_session_backup_begins_once_the_app_has_loaded(
+    seeded: Repository, make_app
+) -> None:
+    """The copy waits (it slowed the start-up): the app starts it after its first frame,
+    once every experiment is built."""
+    from concurrent.futures import Future
+
+    begun: list[bool] = []
+    backup: Future[object] = Future()
+    app = make_app(seeded, session_backup=backup, begin_backup=lambda: begun.append(True))
+    original = app._after_first_frame
+
+    def after_first_frame() -> None:
+        assert app.screen.query_one(ExperimentTable).rows  # drawn, and not begun yet
+        assert begun == []
+        original()
+
+    app._after_first_frame = after_first_frame  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.repository.complete and begun == [True]
+
+
 async def test_a_failed_session_backup_is_reported(seeded: Repository, make_app) -> None:
     """The session backup is written in a thread while the app starts; its failure shows."""
     from concurrent.futures import Future

@@ -298,7 +298,11 @@ def app_runs(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     fake = types.ModuleType("iterate_tui.app")
 
     def run(
-        repository: Repository, *, notice: str | None = None, session_backup: Any = None
+        repository: Repository,
+        *,
+        notice: str | None = None,
+        session_backup: Any = None,
+        **kwargs: Any,
     ) -> None:
         calls.append({"repository": repository, "notice": notice, "count": repository.count()})
 
@@ -370,7 +374,11 @@ def test_the_session_backup_holds_the_state_before_the_apps_first_change(
     fake = types.ModuleType("iterate_tui.app")
 
     def run(
-        repository: Repository, *, notice: str | None = None, session_backup: Any = None
+        repository: Repository,
+        *,
+        notice: str | None = None,
+        session_backup: Any = None,
+        **kwargs: Any,
     ) -> None:
         exp = repository.experiments()[0]
         repository.save(dataclasses.replace(exp, title="changed at once"))
@@ -390,6 +398,81 @@ def test_the_session_backup_holds_the_state_before_the_apps_first_change(
     session = next(b for b in list_backups(project) if b.reason == "session")
     assert session.path.read_bytes() == before
     assert b"changed at once" in project.read_bytes()
+
+
+def test_the_session_backup_waits_for_the_app_to_begin_it(
+    cli: Run, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not copied while Textual starts (the app begins it after its first frame), and the
+    copy is complete before the command leaves even if the app never began it."""
+    seen: list[int] = []
+    fake = types.ModuleType("iterate_tui.app")
+
+    def run(repository: Repository, **kwargs: Any) -> None:
+        time.sleep(0.2)  # a thread that copied at once would be done by now
+        seen.append(len(list_backups(project)))
+        kwargs["begin_backup"]()
+        kwargs["session_backup"].result(timeout=10)
+        seen.append(len(list_backups(project)))
+
+    fake.run = run  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "iterate_tui.app", fake)
+    monkeypatch.setattr(cli_main, "interactive", lambda: True)
+    before = len(list_backups(project))
+    assert cli().code == 0
+    assert seen == [before, before + 1]
+
+    fake.run = lambda repository, **kwargs: None  # type: ignore[attr-defined]
+    assert cli().code == 0  # the command began it on the way out, and waited
+    assert len(list_backups(project)) == before + 2
+
+
+def test_the_command_leaves_only_after_the_backup_let_go_of_the_lock(
+    cli: Run, project: Path, app_runs: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command closes the lock once the copy is done: the copy must be reported done
+    only after it let go of the lock (else: 'Bad file descriptor' in the thread)."""
+    from iterate_tui.store import lock as lock_module
+
+    flock = lock_module.fcntl.flock
+
+    def slow_unlock(fd: int, operation: int) -> None:
+        if operation == lock_module.fcntl.LOCK_UN and threading.current_thread().name == (
+            "session-backup"
+        ):
+            time.sleep(0.2)
+        flock(fd, operation)
+
+    failures: list[BaseException | None] = []
+    monkeypatch.setattr(lock_module.fcntl, "flock", slow_unlock)
+    monkeypatch.setattr(threading, "excepthook", lambda args: failures.append(args.exc_value))
+    assert cli().code == 0
+    time.sleep(0.3)  # a thread still unlocking would fail now
+    assert failures == []
+    assert any(b.reason == "session" for b in list_backups(project))
+
+
+def test_a_change_before_the_first_frame_does_not_wait_for_the_backups_timer(
+    cli: Run, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change asked for while the backup waits for the first frame starts the copy (the
+    lock's on_wait), instead of waiting until BACKUP_WAIT."""
+    monkeypatch.setattr(cli_main, "BACKUP_WAIT", 600.0)
+    fake = types.ModuleType("iterate_tui.app")
+
+    def run(repository: Repository, **kwargs: Any) -> None:
+        exp = repository.experiments()[0]
+        repository.save(dataclasses.replace(exp, title="changed before the first frame"))
+
+    fake.run = run  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "iterate_tui.app", fake)
+    monkeypatch.setattr(cli_main, "interactive", lambda: True)
+    codes: list[int] = []
+    command = threading.Thread(target=lambda: codes.append(cli().code), daemon=True)
+    command.start()
+    command.join(60)  # without on_wait the save would wait for the 600 s timer
+    assert codes == [0]
+    assert b"changed before the first frame" in project.read_bytes()
 
 
 def test_a_problem_found_after_the_app_opened_exits_like_a_command(

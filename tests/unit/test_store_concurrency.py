@@ -7,12 +7,14 @@ import dataclasses
 import itertools
 import signal
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
 
 from iterate_tui.domain.experiment import Experiment
 from iterate_tui.store.errors import LockTimeoutError
+from iterate_tui.store.lock import ProjectLock
 from iterate_tui.store.project import ProjectStore
 from iterate_tui.store.repository import Repository
 from iterate_tui.store.schema import EXPERIMENTS_TABLE
@@ -123,6 +125,33 @@ def test_the_lock_timeout_says_what_to_do(db_path: Path) -> None:
             assert str(db_path) in str(info.value)
     finally:
         store.close()
+
+
+def test_a_thread_about_to_wait_for_the_lock_says_so_first(tmp_path: Path) -> None:
+    """ProjectLock.on_wait: called when another thread of the process holds the lock (the
+    session backup, waiting for the app's first frame, then copies at once)."""
+    lock = ProjectLock(tmp_path / "project.json")
+    calls: list[str] = []
+    release = threading.Event()
+    holding = threading.Event()
+
+    def hold() -> None:
+        with lock.exclusive():
+            holding.set()
+            release.wait(10)
+
+    lock.on_wait = lambda: (calls.append("wait"), release.set())
+    with lock.exclusive(), lock.exclusive():  # free, then re-entered: no wait
+        pass
+    assert calls == []
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holding.wait(10)
+    with lock.exclusive():  # the holder lets go only when told that somebody waits
+        assert calls == ["wait"]
+    holder.join(10)
+    assert not holder.is_alive()
+    lock.close()
 
 
 def outside(path: Path, *args: str) -> int:
