@@ -337,13 +337,10 @@ class ExperimentTable(ScrollView, can_focus=True):
     # -- layout and drawing --------------------------------------------------------------------
     def _update_virtual_size(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, len(self._rows) + 1)
-        overflows = len(self._rows) + 1 > self.size.height
-        if (BAR_WIDTH if overflows else 0) != self._bar_width:
-            self._fit_columns()
+        self._fit_columns()  # the rows may have started or stopped overflowing
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()
-        self._fit_columns()
         self.scroll_to_cursor()
 
     def _fit_columns(self) -> None:
