@@ -93,7 +93,7 @@ class IterateApp(App[None]):
         # Set before the app runs: set in on_mount it repainted the whole first screen.
         self.title = f"iterate-tui · {repository.store.path.name}"
         self.session_backup = session_backup
-        #: Starts the session backup, which waits until the app has loaded (see cli.main).
+        #: Starts the session backup, which waits for the first frame (see cli.main).
         self.begin_backup = begin_backup
         #: Set when the project turned out to be unreadable after the app opened.
         self.load_error: Exception | None = None
@@ -141,6 +141,11 @@ class IterateApp(App[None]):
         gc.unfreeze()  # what was frozen may be collected again once the app is gone
 
     def _after_first_frame(self) -> None:
+        if self.begin_backup is not None:
+            # Not before: the copy made the first frame later. Not once everything is
+            # loaded either: at 50,000 experiments that is when the inbox can open, and a
+            # first triage there would wait for the copy (it holds the lock).
+            self.begin_backup()
         self.finish_loading()
         if self.session_backup is not None:
             self.session_backup.add_done_callback(self._backup_done)
@@ -186,10 +191,6 @@ class IterateApp(App[None]):
         return True
 
     def _loaded(self) -> None:
-        if self.begin_backup is not None:
-            # Now that keys no longer share the interpreter with the start-up work. A change
-            # made before this starts it at once, and waits for it (see cli.main).
-            self.begin_backup()
         settle_memory()
         screen = self._project_screen()
         if screen is not None:

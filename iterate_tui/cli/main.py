@@ -231,16 +231,15 @@ def open_app(ctx: Context) -> int:
 
 
 def _start_session_backup(ctx: Context) -> tuple[Future[Path | None], Callable[[], None]]:
-    """Copy the project into backups/ in a thread, once the app has started.
+    """Copy the project into backups/ in a thread, once the app has drawn its first frame.
 
     The thread takes the project lock at once, so no change (from this app or a script)
     can be written before the copy of the session's starting state is complete. It copies
-    when called to (the app does once every experiment is built, after its first frame),
-    or as soon as a change of this app waits for the lock, or after ``BACKUP_WAIT``
-    seconds: done while Textual started, the copy's disk work and its turns at the
-    interpreter lock made the first frame ~9 ms later (measured at 10,000 experiments, 16
-    launches each way). Returns the copy's outcome (the app reports a failure) and the
-    function that starts it.
+    when called to (the app does after its first frame), or as soon as a change of this
+    app waits for the lock, or after ``BACKUP_WAIT`` seconds: done while Textual started,
+    the copy's disk work and its turns at the interpreter lock made the first frame ~9 ms
+    later (measured at 10,000 experiments, 16 launches each way). Returns the copy's
+    outcome (the app reports a failure) and the function that starts it.
     """
     from concurrent.futures import Future
 
