@@ -1143,7 +1143,7 @@ def main(argv: list[str] | None = None) -> int:
         row("    of which parse (orjson.loads)", [median(saves[n]["parse"]) for n in sizes])
         row("    of which building the Experiments", [median(saves[n]["build"]) for n in sizes])
         row(
-            "  session backup (full copy; a thread at launch)",
+            "  session backup (full copy; a thread after the 1st frame)",
             [median(saves[n]["backup"]) for n in sizes],
         )
 
