@@ -255,7 +255,6 @@ def _start_session_backup(ctx: Context) -> tuple[Future[Path | None], Callable[[
             with store.lock.exclusive():
                 locked.set()
                 begin.wait(BACKUP_WAIT)
-                store.lock.on_wait = None
                 copied = take_backup(ctx.db, "session", lock=store.lock)
         except BaseException as exc:  # reported by the app, never lost
             future.set_exception(exc)

@@ -394,12 +394,12 @@ class ExperimentTable(ScrollView, can_focus=True):
 
         Drawn in the table's own lines, the column costs nothing more when the table
         scrolls; Textual's scrollbar widget took ~2.5 ms of a triage's frame to redraw."""
+        if not self._bar_width:  # every row fits (see _fit_columns): no column
+            return lambda y: Style()
         height = self.size.height
         virtual = len(self._rows) + 1  # the header line and the rows
-        if virtual <= height or height <= 0:
-            return lambda y: Style()  # not drawn (no column)
         thumb_size = max(1, round(height * height / virtual))
-        ratio = min(1.0, max(0.0, self.scroll_y / (virtual - height)))
+        ratio = min(1.0, max(0.0, self.scroll_y / max(1, virtual - height)))
         start = round((height - thumb_size) * ratio)
         end = start + thumb_size
         track, thumb = self._track, self._thumb
