@@ -55,10 +55,14 @@ FIELD_ORDER = (
     "started_at",
     "finished_at",
     "history",
+    "run_url",
+    "commit",
+    "follow_up_of",
 )
 DERIVED = ("expected_value", "score", "quadrant")
 COLUMNS = FIELD_ORDER + DERIVED
-IGNORED_ON_IMPORT = frozenset({"id", *DERIVED})
+#: Ids are given anew on import, so a link to another experiment's id would point elsewhere.
+IGNORED_ON_IMPORT = frozenset({"id", "follow_up_of", *DERIVED})
 TIMESTAMPS = ("created_at", "updated_at", "triaged_at", "started_at", "finished_at")
 NEEDS_ESTIMATES = (Status.BACKLOG, Status.RUNNING, Status.DONE)
 

@@ -87,6 +87,11 @@ class Experiment:
     started_at: datetime | None = None
     finished_at: datetime | None = None
     history: tuple[EstimateChange, ...] = ()
+    #: Where the run that produced the result lives (a tracker's URL), and the code's commit.
+    run_url: str = ""
+    commit: str = ""
+    #: The experiment this one follows up (``promote`` makes a follow-up one tier up).
+    follow_up_of: int | None = None
 
     @property
     def estimated(self) -> bool:

@@ -113,6 +113,29 @@ def choice(kind: type[E], raw: str, field: str) -> E:
         raise ValidationError(field, f"{raw.strip()!r} is not one of: {exc}") from None
 
 
+_COMMIT = re.compile(r"^[0-9a-f]{4,64}$")
+_URL = re.compile(r"^[a-z][a-z0-9+.\-]*://\S+$", re.IGNORECASE)
+URL_MAX = 2_000
+
+
+def commit(raw: str, field: str = "commit") -> str:
+    """A git commit id (4 to 64 hexadecimal digits, as ``git rev-parse`` prints), or ""."""
+    text = raw.strip().lower()
+    if text and not _COMMIT.match(text):
+        raise ValidationError(field, f"{raw.strip()!r} is not a commit id (4-64 hex digits)")
+    return text
+
+
+def run_url(raw: str, field: str = "run URL") -> str:
+    """Where the training run lives (``https://wandb.ai/...``, ``file:///runs/12``), or ""."""
+    text = raw.strip()
+    if text and (len(text) > URL_MAX or not text.isprintable() or not _URL.match(text)):
+        raise ValidationError(
+            field, f"{text[:60]!r} is not a URL like https://tracker/run/12 (no spaces)"
+        )
+    return text
+
+
 _TAG = re.compile(r"^[\w.+\-/:]{1,40}$")
 
 

@@ -33,6 +33,8 @@ EDITABLE_FIELDS = (
     "tier",
     "explore",
     "tags",
+    "run_url",
+    "commit",
 )
 PROBABILITY_STEP = 0.05
 
@@ -88,6 +90,10 @@ def parse_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
         elif key == "tags":
             items = [value] if isinstance(value, str) else list(value or ())
             clean[key] = fields.tags(items)
+        elif key == "run_url":
+            clean[key] = fields.run_url(str(value or ""))
+        elif key == "commit":
+            clean[key] = fields.commit(str(value or ""))
         else:
             raise ValidationError(key, "is not a field of an experiment")
     return clean

@@ -73,6 +73,9 @@ def experiment_to_doc(exp: Experiment) -> dict[str, Any]:
         "triaged_at": timestamp(exp.triaged_at) if exp.triaged_at else None,
         "started_at": timestamp(exp.started_at) if exp.started_at else None,
         "finished_at": timestamp(exp.finished_at) if exp.finished_at else None,
+        "run_url": exp.run_url,
+        "commit": exp.commit,
+        "follow_up_of": exp.follow_up_of,
         "history": [
             {
                 "at": timestamp(c.at),
@@ -96,6 +99,7 @@ _FIELDS = (
     *("activity", "tier", "explore", "tags", "status", "outcome", "values", "actual_cost"),
     *("learned", "skip_reason", "started_impact", "started_probability", "created_at"),
     *("updated_at", "triaged_at", "started_at", "finished_at", "history"),
+    *("run_url", "commit", "follow_up_of"),
 )
 if tuple(f.name for f in dataclasses.fields(Experiment)) != _FIELDS:
     raise ImportError("Experiment's fields changed: update store.codec._FIELDS and its order")
@@ -143,6 +147,9 @@ def doc_to_experiment(doc_id: int, doc: dict[str, Any]) -> Experiment:
         )
         if history
         else (),
+        get("run_url", ""),
+        get("commit", ""),
+        get("follow_up_of"),
     )
     _check_ranges(exp)
     return exp

@@ -12,12 +12,14 @@ from typing import Any
 RawData = dict[str, dict[str, Any]]
 Migration = Callable[[RawData], RawData]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 META_TABLE = "_meta"
 #: In `_meta`: the highest id ever handed out per table, so ids are never reused.
 LAST_IDS = "last_ids"
 PROJECT_TABLE = "project"
 EXPERIMENTS_TABLE = "experiments"
+#: The last changes, before and after, for undo (in the app and from scripts) and the log.
+JOURNAL_TABLE = "journal"
 #: The id of the one document in PROJECT_TABLE: the project's settings.
 SETTINGS_KEY = "1"
 
@@ -57,7 +59,16 @@ def _v0_to_v1(data: RawData) -> RawData:
     return with_version(out, 1)
 
 
-MIGRATIONS: Mapping[int, Migration] = {0: _v0_to_v1}
+def _v1_to_v2(data: RawData) -> RawData:
+    """Version 2 adds the journal of changes (undo across sessions and from scripts) and
+    the experiments' run URL, commit and follow-up link, which older versions would drop
+    when they save an experiment: they open a version 2 file read-only."""
+    out = {name: dict(table) for name, table in data.items()}
+    out.setdefault(JOURNAL_TABLE, {})
+    return with_version(out, 2)
+
+
+MIGRATIONS: Mapping[int, Migration] = {0: _v0_to_v1, 1: _v1_to_v2}
 
 
 def migrate(
@@ -82,4 +93,5 @@ def empty_project(meta: Mapping[str, Any]) -> RawData:
         META_TABLE: {"1": {**meta, "schema_version": SCHEMA_VERSION}},
         PROJECT_TABLE: {},
         EXPERIMENTS_TABLE: {},
+        JOURNAL_TABLE: {},
     }

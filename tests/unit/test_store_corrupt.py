@@ -13,11 +13,11 @@ from iterate_tui.store.backups import backup_folder
 from iterate_tui.store.errors import CorruptStoreError
 from iterate_tui.store.project import ProjectStore
 from iterate_tui.store.repository import Repository
-from iterate_tui.store.schema import EXPERIMENTS_TABLE, META_TABLE, PROJECT_TABLE
+from iterate_tui.store.schema import EXPERIMENTS_TABLE, META_TABLE, PROJECT_TABLE, SCHEMA_VERSION
 
 VALID = orjson.dumps(
     {
-        META_TABLE: {"1": {"schema_version": 1}},
+        META_TABLE: {"1": {"schema_version": SCHEMA_VERSION}},
         EXPERIMENTS_TABLE: {
             "1": {
                 "title": "ok",

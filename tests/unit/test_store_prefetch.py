@@ -22,7 +22,7 @@ from iterate_tui.store.lock import ProjectLock
 from iterate_tui.store.prefetch import Prefetch
 from iterate_tui.store.project import ProjectStore
 from iterate_tui.store.repository import Repository
-from iterate_tui.store.schema import EXPERIMENTS_TABLE, version_of
+from iterate_tui.store.schema import EXPERIMENTS_TABLE, SCHEMA_VERSION, version_of
 
 from .test_store_lazy_build import eager, make_project
 from .test_store_schema import EXPERIMENT_DOC, newer_file, write_json
@@ -267,7 +267,7 @@ def test_an_older_file_is_migrated_with_every_experiment(db_path: Path) -> None:
     assert {e.id: e.title for e in repo.experiments()} == {1: "Try a bigger model", 4: "Other"}
     repo.store.close()
     data = orjson.loads(db_path.read_bytes())
-    assert version_of(data) == 1 and set(data[EXPERIMENTS_TABLE]) == {"1", "4"}
+    assert version_of(data) == SCHEMA_VERSION and set(data[EXPERIMENTS_TABLE]) == {"1", "4"}
 
 
 def test_a_newer_file_is_read_from_the_childs_copy_and_stays_read_only(db_path: Path) -> None:

@@ -21,12 +21,14 @@ from iterate_tui.store.project import ProjectStore
 from iterate_tui.store.repository import Repository
 from iterate_tui.store.schema import (
     EXPERIMENTS_TABLE,
+    JOURNAL_TABLE,
     META_TABLE,
     MIGRATIONS,
     PROJECT_TABLE,
     SCHEMA_VERSION,
     RawData,
     _v0_to_v1,
+    _v1_to_v2,
     empty_project,
     migrate,
     version_of,
@@ -60,9 +62,10 @@ def read_json(path: Path) -> Any:
 
 def test_a_new_project_declares_the_current_schema(store: ProjectStore) -> None:
     data = read_json(store.path)
-    assert data[META_TABLE]["1"]["schema_version"] == SCHEMA_VERSION == 1
+    assert data[META_TABLE]["1"]["schema_version"] == SCHEMA_VERSION == 2
     assert data[META_TABLE]["1"]["created_by"].startswith("iterate-tui ")
     assert data[EXPERIMENTS_TABLE] == {} and data[PROJECT_TABLE] == {}
+    assert data[JOURNAL_TABLE] == {}
     assert store.file_version == SCHEMA_VERSION
     assert store.migrated_from is None and not store.read_only
 
@@ -86,7 +89,7 @@ def test_a_version_0_file_is_backed_up_then_migrated(db_path: Path) -> None:
         store.close()
 
     data = read_json(db_path)
-    assert version_of(data) == 1
+    assert version_of(data) == SCHEMA_VERSION
     assert "_default" not in data
     [backup] = list_backups(db_path)
     assert backup.reason == "before-migration-v0"
@@ -99,13 +102,34 @@ def test_a_version_0_file_is_backed_up_then_migrated(db_path: Path) -> None:
     assert len(list_backups(db_path)) == 1
 
 
+def test_a_version_1_file_gains_the_journal_and_keeps_everything(db_path: Path) -> None:
+    original = {
+        META_TABLE: {"1": {"schema_version": 1, "last_ids": {EXPERIMENTS_TABLE: 9}}},
+        EXPERIMENTS_TABLE: {"3": EXPERIMENT_DOC},
+        PROJECT_TABLE: {"1": {"name": "Kept"}},
+    }
+    payload = write_json(db_path, original)
+    store = ProjectStore.open(db_path)
+    try:
+        assert store.migrated_from == 1
+        assert [e.title for e in Repository(store).experiments()] == ["Try a bigger model"]
+    finally:
+        store.close()
+    data = read_json(db_path)
+    assert version_of(data) == 2 and data[JOURNAL_TABLE] == {}
+    assert data[EXPERIMENTS_TABLE] == original[EXPERIMENTS_TABLE]
+    assert data[META_TABLE]["1"]["last_ids"] == {EXPERIMENTS_TABLE: 9}
+    [backup] = list_backups(db_path)
+    assert backup.reason == "before-migration-v1" and backup.path.read_bytes() == payload
+
+
 def test_a_bare_tinydb_file_with_data_in_the_default_table_keeps_it(db_path: Path) -> None:
     write_json(db_path, {"_default": {"1": {"note": "mine"}}})
     ProjectStore.open(db_path).close()
     data = read_json(db_path)
     assert data["_default"] == {"1": {"note": "mine"}}
     assert data[EXPERIMENTS_TABLE] == {} and data[PROJECT_TABLE] == {}
-    assert version_of(data) == 1
+    assert version_of(data) == SCHEMA_VERSION
 
 
 def test_an_empty_tinydb_document_is_version_0(db_path: Path) -> None:
@@ -116,41 +140,50 @@ def test_an_empty_tinydb_document_is_version_0(db_path: Path) -> None:
     assert read_json(db_path) == {
         EXPERIMENTS_TABLE: {},
         PROJECT_TABLE: {},
-        META_TABLE: {"1": {"schema_version": 1}},
+        META_TABLE: {"1": {"schema_version": SCHEMA_VERSION}},
+        JOURNAL_TABLE: {},
     }
 
 
 def test_a_chain_of_migrations_runs_in_order(db_path: Path) -> None:
     ProjectStore.open(db_path).close()
 
-    def v1_to_v2(data: RawData) -> RawData:
-        out = {name: dict(table) for name, table in data.items()}
-        out["notes"] = {"1": {"text": "added by v2"}}
-        return with_version(out, 2)
+    now = SCHEMA_VERSION
 
-    def v2_to_v3(data: RawData) -> RawData:
+    def add_notes(data: RawData) -> RawData:
+        out = {name: dict(table) for name, table in data.items()}
+        out["notes"] = {"1": {"text": "added by the next version"}}
+        return with_version(out, now + 1)
+
+    def shout(data: RawData) -> RawData:
         out = {name: dict(table) for name, table in data.items()}
         out["notes"] = {k: {**d, "text": d["text"].upper()} for k, d in out["notes"].items()}
-        return with_version(out, 3)
+        return with_version(out, now + 2)
 
     store = ProjectStore.open(
-        db_path, schema_version=3, migrations={**MIGRATIONS, 1: v1_to_v2, 2: v2_to_v3}
+        db_path, schema_version=now + 2, migrations={**MIGRATIONS, now: add_notes, now + 1: shout}
     )
     store.close()
-    assert store.migrated_from == 1
+    assert store.migrated_from == now
     data = read_json(db_path)
-    assert version_of(data) == 3
-    assert data["notes"] == {"1": {"text": "ADDED BY V2"}}
+    assert version_of(data) == now + 2
+    assert data["notes"] == {"1": {"text": "ADDED BY THE NEXT VERSION"}}
     assert data[META_TABLE]["1"]["created_by"].startswith("iterate-tui")
-    assert [b.reason for b in list_backups(db_path)] == ["before-migration-v1"]
+    assert [b.reason for b in list_backups(db_path)] == [f"before-migration-v{now}"]
 
 
 @pytest.mark.parametrize(
     ("migrations", "problem"),
     [
-        ({}, "no migration from schema version 1"),
-        ({1: lambda data: with_version(data, 3)}, "migration from 1 produced version 3"),
-        ({1: lambda data: data["missing"]}, "could not be upgraded from schema version 1"),
+        ({}, f"no migration from schema version {SCHEMA_VERSION}"),
+        (
+            {SCHEMA_VERSION: lambda data: with_version(data, SCHEMA_VERSION + 2)},
+            f"migration from {SCHEMA_VERSION} produced version {SCHEMA_VERSION + 2}",
+        ),
+        (
+            {SCHEMA_VERSION: lambda data: data["missing"]},
+            f"could not be upgraded from schema version {SCHEMA_VERSION}",
+        ),
     ],
 )
 def test_a_failing_migration_leaves_the_file_alone(
@@ -159,7 +192,7 @@ def test_a_failing_migration_leaves_the_file_alone(
     ProjectStore.open(db_path).close()
     before = db_path.read_bytes()
     with pytest.raises(CorruptStoreError, match=problem) as info:
-        ProjectStore.open(db_path, schema_version=2, migrations=migrations)
+        ProjectStore.open(db_path, schema_version=SCHEMA_VERSION + 1, migrations=migrations)
     assert str(db_path) in str(info.value)
     assert db_path.read_bytes() == before
     # The backup taken before trying is there to go back to.
@@ -250,7 +283,7 @@ def test_migrations_do_not_mutate_their_input(data: RawData) -> None:
     for name, table in data.items():
         if table or name != "_default":
             assert migrated[name] == table  # nothing else is lost or changed
-    assert _v0_to_v1(data) == migrated
+    assert _v1_to_v2(_v0_to_v1(data)) == migrated
     assert data == frozen
 
 

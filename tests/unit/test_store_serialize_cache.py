@@ -357,7 +357,7 @@ def test_a_one_document_change_serializes_one_document(
         dumps_calls.clear()
         change()
         assert dumps_calls["whole data"] == 0 and dumps_calls["whole table"] == 0
-        assert dumps_calls["other"] <= 3  # `_meta`, `project`, the table's name
+        assert dumps_calls["other"] <= 4  # `_meta`, `project`, `journal`, the table's name
         return dumps_calls["document"]
 
     assert documents_serialized_by(lambda: repo.save(dataclasses.replace(exp, title="x"))) == 1
