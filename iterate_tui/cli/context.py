@@ -9,6 +9,7 @@ from pathlib import Path
 from ..domain.errors import ValidationError
 from ..session import ProjectSession
 from ..store.errors import ReadOnlyStoreError
+from ..store.journal import BY_COMMAND
 from ..store.prefetch import Prefetch
 from ..store.project import ProjectStore
 from ..store.repository import Repository
@@ -60,7 +61,7 @@ class Context:
     @property
     def session(self) -> ProjectSession:
         if self._session is None:
-            self._session = ProjectSession(self.repository)
+            self._session = ProjectSession(self.repository, by=BY_COMMAND)
         return self._session
 
     @contextlib.contextmanager

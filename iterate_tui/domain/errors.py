@@ -18,3 +18,10 @@ class ValidationError(IterateError, ValueError):
 
 class TransitionError(IterateError):
     """An experiment cannot move from its current status with the action asked for."""
+
+
+def problem_text(exc: Exception) -> str:
+    """What to tell the person when a change could not be made (nothing was written)."""
+    if isinstance(exc, OSError):
+        return f"Not saved: {exc.strerror or exc} ({exc.filename or 'project file'})"
+    return str(exc)

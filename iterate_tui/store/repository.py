@@ -16,6 +16,7 @@ import dataclasses
 import functools
 import gc
 import heapq
+import itertools
 import threading
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -27,10 +28,11 @@ from ..domain.enums import Status
 from ..domain.experiment import Experiment
 from ..domain.ranking import RankKey, rank_key_of
 from ..domain.settings import ProjectSettings
+from . import journal
 from .codec import doc_to_experiment, doc_to_settings, experiment_to_doc, settings_to_doc
 from .errors import CorruptStoreError, NotFoundError
 from .project import ProjectStore
-from .schema import EXPERIMENTS_TABLE, PROJECT_TABLE, SETTINGS_KEY
+from .schema import EXPERIMENTS_TABLE, JOURNAL_TABLE, PROJECT_TABLE, SETTINGS_KEY
 
 SETTINGS_ID = int(SETTINGS_KEY)  # TinyDB's doc_id
 
@@ -63,9 +65,15 @@ class Repository:
         self._pending: list[str] | None = None
         self._settings = ProjectSettings()
         self._seen_load = -1
-        #: Bumped on every change seen (own or outside); views compare it to redraw.
+        #: Bumped on every change seen (own or outside), once per transaction; views
+        #: compare it to redraw.
         self.revision = 0
         self._lock = threading.RLock()
+        #: Open ``transaction()`` blocks (their changes bump the revision once, at the end).
+        self._transactions = 0
+        #: How many experiments have each status (stored value), kept up to date by every
+        #: change made here; None until first asked for after the file was (re-)read.
+        self._counts: Counter[Any] | None = None
 
     # -- reading ----------------------------------------------------------------------------
     def _sync(self, *, whole: bool = True) -> None:
@@ -89,6 +97,7 @@ class Repository:
         self._experiments = {}
         self._complete = not raw and not storage.feeding
         self._pending = None
+        self._counts = None
         self._seen_load = self.store.load_count
         self.revision += 1
 
@@ -203,12 +212,31 @@ class Repository:
 
     @_locked
     def status_counts(self) -> Counter[str]:
-        """How many experiments have each status (by its stored value), without building."""
+        """How many experiments have each status (by its stored value), without building.
+        Counted once after the file is read, then kept up to date by each change (a key
+        must not count 10,000 documents to show the inbox's badge)."""
         self._sync(whole=False)
         header = self.store.storage.prefetched
         if header is not None:
             return Counter(header.status_counts)
-        return Counter([doc.get("status") for doc in self._raw.values()])
+        if self._counts is None:
+            self._counts = Counter([doc.get("status") for doc in self._raw.values()])
+        return Counter(self._counts)
+
+    def _recount(self, old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:
+        """One stored document changed from ``old`` to ``new`` (None: absent)."""
+        counts = self._counts
+        if counts is None:
+            return
+        if old is not None:
+            counts[old.get("status")] -= 1
+        if new is not None:
+            counts[new.get("status")] += 1
+
+    def _stored_status(self, exp_id: int) -> dict[str, Any] | None:
+        """The status of the stored document (a copy: the document changes in place)."""
+        doc = self._raw.get(str(exp_id))
+        return None if doc is None else {"status": doc.get("status")}
 
     @contextlib.contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -216,6 +244,20 @@ class Repository:
         process can write in between (the changes inside re-enter the lock)."""
         with self._lock, self.store.lock.exclusive():
             yield
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Make the changes inside one write (and one revision): an experiment and the
+        journal entry that records it are saved together or not at all. On an error
+        nothing is written and the file is read back as it was."""
+        with self._lock, self.store.change():
+            self._transactions += 1
+            try:
+                yield
+            finally:
+                self._transactions -= 1
+                if self._transactions == 0:
+                    self.revision += 1
 
     @_locked
     def prime_serialization(self) -> None:
@@ -264,7 +306,10 @@ class Repository:
     def _after_change(self, was_current: bool) -> bool:
         """True when the cache can be patched in place (no outside change was read in)."""
         current = was_current and self._seen_load == self.store.load_count
-        self.revision += 1
+        if not self._transactions:  # else the transaction counts once, at its end
+            self.revision += 1
+        if not current:
+            self._counts = None
         return current
 
     @_locked
@@ -277,6 +322,7 @@ class Repository:
         stored = dataclasses.replace(exp, id=doc_id)
         if self._after_change(True):
             self._experiments[doc_id] = stored
+            self._recount(None, doc)
         return stored
 
     @_locked
@@ -290,6 +336,8 @@ class Repository:
         stored = [dataclasses.replace(e, id=i) for e, i in zip(originals, ids, strict=True)]
         if self._after_change(True):
             self._experiments.update((e.id, e) for e in stored)
+            for doc in docs:
+                self._recount(None, doc)
         return stored
 
     @_locked
@@ -297,6 +345,7 @@ class Repository:
         """Replace a stored experiment by its new version (the whole document)."""
         doc = experiment_to_doc(exp)
         self._sync()
+        old = self._stored_status(exp.id)
         with self.store.change() as db:
             table = db.table(EXPERIMENTS_TABLE)
             if not table.contains(doc_id=exp.id):
@@ -304,6 +353,7 @@ class Repository:
             table.update(_replace_with(doc), doc_ids=[exp.id])
         if self._after_change(True):
             self._experiments[exp.id] = exp
+            self._recount(old, doc)
         return exp
 
     @_locked
@@ -311,6 +361,7 @@ class Repository:
         """Store an experiment under its own id whether or not it exists (used by undo)."""
         doc = experiment_to_doc(exp)
         self._sync()
+        old = self._stored_status(exp.id)
         with self.store.change() as db:
             table = db.table(EXPERIMENTS_TABLE)
             if table.contains(doc_id=exp.id):
@@ -319,6 +370,7 @@ class Repository:
                 table.insert(Document(doc, doc_id=exp.id))
         if self._after_change(True):
             self._experiments[exp.id] = exp
+            self._recount(old, doc)
         return exp
 
     @_locked
@@ -332,7 +384,10 @@ class Repository:
             doc = dict(table.get(doc_id=exp_id) or {})
             table.remove(doc_ids=[exp_id])
         # If another process's change was read in, the cached version may be out of date.
-        cached = self._experiments.pop(exp_id, None) if self._after_change(True) else None
+        current = self._after_change(True)
+        cached = self._experiments.pop(exp_id, None) if current else None
+        if current:
+            self._recount(doc, None)
         return cached or doc_to_experiment(exp_id, doc)
 
     @_locked
@@ -345,6 +400,62 @@ class Repository:
             self._settings = settings
         return settings
 
+    # -- the journal (see ``journal``) --------------------------------------------------------
+    @_locked
+    def document(self, exp_id: int) -> dict[str, Any] | None:
+        """The stored document of an experiment (read-only), or None if there is none."""
+        self._sync()
+        return self._raw.get(str(exp_id))
+
+    @_locked
+    def settings_document(self) -> dict[str, Any]:
+        """The stored settings as the file will hold them (read-only)."""
+        return settings_to_doc(self.settings())
+
+    @_locked
+    def journal_append(self, entry: journal.Entry) -> journal.Entry:
+        """Record a change (inside the ``transaction()`` that makes it); the oldest entries
+        beyond ``journal.KEEP`` go. Returns the entry with its id."""
+        doc = journal.entry_to_doc(entry)
+        with self.store.change() as db:
+            table = db.table(JOURNAL_TABLE)
+            entry_id = table.insert(doc)
+            kept = self.store.storage.documents(JOURNAL_TABLE)
+            if len(kept) > journal.KEEP:
+                # Entries are added with ever higher ids and leave from the oldest: the
+                # table's order is their order.
+                oldest = itertools.islice(kept, len(kept) - journal.KEEP)
+                table.remove(doc_ids=[int(key) for key in oldest])
+        return dataclasses.replace(entry, id=entry_id)
+
+    @_locked
+    def journal_update(self, entry: journal.Entry) -> None:
+        """Store an entry again (marked undone or refused)."""
+        doc = journal.entry_to_doc(entry)
+        with self.store.change() as db:
+            table = db.table(JOURNAL_TABLE)
+            if not table.contains(doc_id=entry.id):
+                raise NotFoundError(f"the journal has no entry {entry.id} any more")
+            table.update(_replace_with(doc), doc_ids=[entry.id])
+        self._after_change(True)
+
+    @_locked
+    def journal(self, limit: int | None = None) -> list[journal.Entry]:
+        """The journal, newest first (``limit``: at most that many). A malformed entry is
+        reported as a damaged file, like a malformed experiment."""
+        self._sync(whole=False)
+        raw = self.store.storage.documents(JOURNAL_TABLE)
+        keys = sorted(raw, key=_entry_order, reverse=True)
+        entries = []
+        for key in keys if limit is None else keys[:limit]:
+            try:
+                entries.append(journal.doc_to_entry(int(key), raw[key]))
+            except (KeyError, ValueError, TypeError) as exc:
+                raise CorruptStoreError(
+                    self.store.path, f"journal entry {key!r} is malformed ({exc!s})"
+                ) from None
+        return entries
+
     @_locked
     def close(self) -> None:
         """Close the store once no other thread is inside (the app's loading worker may be
@@ -356,6 +467,10 @@ class Repository:
         """Read the file if needed and build every experiment (finding a malformed one)."""
         self._sync()
         self._build_all()
+
+
+def _entry_order(key: str) -> int:
+    return int(key) if key.isdigit() else -1
 
 
 #: What a malformed document can raise while it is ranked.

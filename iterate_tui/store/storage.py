@@ -37,7 +37,7 @@ from tinydb.table import Table
 from .atomic import write_atomic
 from .errors import CorruptStoreError, PrefetchBroken
 from .lock import ProjectLock
-from .schema import EXPERIMENTS_TABLE, LAST_IDS, META_TABLE
+from .schema import EXPERIMENTS_TABLE, JOURNAL_TABLE, LAST_IDS, META_TABLE
 
 if TYPE_CHECKING:
     from .prefetch import Header, Prefetch
@@ -177,12 +177,27 @@ class DocumentCache:
 
     Whatever goes wrong while serializing (an unserializable document, a key that should
     be there and is not) drops everything, so the next write starts afresh.
+
+    ``companions``: caches of other tables (the journal, whose few hundred entries each
+    hold two experiment documents) whose kept documents are joined in the same way; they
+    are dropped whenever this one is.
     """
 
-    __slots__ = ("blocks", "moved", "name", "order", "pieces", "position", "table", "touched")
+    __slots__ = (
+        "blocks",
+        "companions",
+        "moved",
+        "name",
+        "order",
+        "pieces",
+        "position",
+        "table",
+        "touched",
+    )
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, companions: Collection[DocumentCache] = ()) -> None:
         self.name = name
+        self.companions = {cache.name: cache for cache in companions}
         #: Keys of documents that may have changed since they were serialized. The set
         #: object is shared with live ``_IntKeyed`` views: it is cleared, never replaced.
         self.touched: set[str] = set()
@@ -202,6 +217,8 @@ class DocumentCache:
         self.blocks = []
         self.moved = False
         self.touched.clear()
+        for companion in self.companions.values():
+            companion.invalidate()
 
     def serialize(self, data: RawData) -> bytes:
         return b",".join(self.body(data))
@@ -218,7 +235,8 @@ class DocumentCache:
         except BaseException:
             self.invalidate()
             raise
-        # The other tables are small: serialized every time, around the documents.
+        # The other tables are small: serialized every time, around the documents (a
+        # companion's kept documents are joined like this table's).
         dumps = orjson.dumps
         before: list[bytes] = []
         after: list[bytes] = []
@@ -226,6 +244,13 @@ class DocumentCache:
         for name, value in data.items():
             if name == self.name:
                 side = after
+            elif name in self.companions and type(value) is dict:
+                try:
+                    kept = self.companions[name]._documents(value)
+                except BaseException:
+                    self.invalidate()
+                    raise
+                side.append(dumps(name) + b":{" + b",".join(kept) + b"}")
             else:
                 side.append(dumps({name: value})[1:-1])
         head = b"{" + b"".join(part + b"," for part in before) + dumps(self.name) + b":{"
@@ -308,8 +333,9 @@ class ProjectStorage(Storage):
         self._generation = -1
         self._in_batch = False
         self._dirty = False
-        #: The experiments' serialized documents, kept between writes (see DocumentCache).
-        self.cache = DocumentCache(EXPERIMENTS_TABLE)
+        #: The experiments' serialized documents, and the journal's, kept between writes
+        #: (see DocumentCache).
+        self.cache = DocumentCache(EXPERIMENTS_TABLE, [DocumentCache(JOURNAL_TABLE)])
         #: Incremented whenever the in-memory data is replaced by what is on disk.
         self.load_count = 0
         #: While the experiments are still arriving from the start-up reader (``prefetch``):
@@ -353,7 +379,7 @@ class ProjectStorage(Storage):
 
     def tracker(self, table: str) -> DocumentCache | None:
         """The cache an ``_IntKeyed`` view of ``table`` must report to (None: not cached)."""
-        return self.cache if table == self.cache.name else None
+        return self.cache if table == self.cache.name else self.cache.companions.get(table)
 
     def require_batch(self) -> None:
         """Refuse a write outside ``batch()``, before the in-memory data is touched."""

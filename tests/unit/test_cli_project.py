@@ -48,8 +48,11 @@ def project(cli: Run, db_path: Path) -> Path:
 
 
 def truncate(db: Path, keep: float = 0.6) -> bytes:
+    """Cut the file at ``keep`` of the part before the journal (the journal, last in the
+    file, repeats the experiments its entries changed)."""
     payload = db.read_bytes()
-    damaged = payload[: int(len(payload) * keep)]
+    end = payload.find(b',"journal":{')
+    damaged = payload[: int((len(payload) if end < 0 else end) * keep)]
     db.write_bytes(damaged)
     return damaged
 

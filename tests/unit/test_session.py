@@ -1,6 +1,6 @@
-"""The session behind every key: each change is one write and can be undone, and undo
-refuses to overwrite what was changed elsewhere (the same repository, or another process
-writing the same file)."""
+"""The session behind every key: each change is one write (with its journal entry) and can
+be undone, also after a restart; undo refuses to overwrite what was changed elsewhere (the
+same repository, or another process writing the same file); every change is announced."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ import pytest
 from iterate_tui.domain.enums import Outcome, Quadrant, Status
 from iterate_tui.domain.errors import IterateError, TransitionError, ValidationError
 from iterate_tui.domain.experiment import Experiment
-from iterate_tui.session import UNDO_DEPTH, Change, NothingToUndo, ProjectSession
+from iterate_tui.session import NothingToUndo, ProjectSession
+from iterate_tui.store import journal
 from iterate_tui.store.errors import NotFoundError
 from iterate_tui.store.project import ProjectStore
 from iterate_tui.store.repository import Repository
@@ -77,7 +78,8 @@ class TestChanges:
         assert repo.get(exp.id) == exp
         assert session.experiments() == [exp]
         assert session.get(exp.id) == exp
-        assert session.last_change == Change(f"add #{exp.id}", None, exp)
+        last = session.last_undoable()
+        assert last is not None and last.description == f"add #{exp.id}"
 
     def test_add_applies_the_does_it_matter_rule(self, session: ProjectSession) -> None:
         exp = idea(session, matters="No.")
@@ -88,7 +90,7 @@ class TestChanges:
         with pytest.raises(ValidationError):
             idea(session, probability="nan")
         assert repo.count() == 0
-        assert session.last_change is None
+        assert session.last_undoable() is None and session.journal() == []
 
     def test_every_change_is_written(self, session: ProjectSession, db_path: Path) -> None:
         exp = triaged(session)
@@ -104,11 +106,11 @@ class TestChanges:
 
     def test_a_change_that_changes_nothing_is_not_recorded(self, session: ProjectSession) -> None:
         exp = triaged(session)
-        depth_before = session.last_change
+        depth_before = session.journal()
         assert session.triage(exp.id, Quadrant.QUICK_WIN) == exp
         assert session.nudge_probability(exp.id, 0) == exp
         assert session.edit(exp.id, {"title": exp.title}) == exp
-        assert session.last_change is depth_before
+        assert session.journal() == depth_before
 
     def test_domain_errors_reach_the_caller(self, session: ProjectSession) -> None:
         exp = idea(session)
@@ -132,7 +134,7 @@ class TestUndo:
         exp = idea(session)
         change = session.undo()
         assert change.description == f"add #{exp.id}"
-        assert change.before is None and change.after == exp
+        assert change.before == exp and change.after is None  # the undo removed it
         assert repo.count() == 0
         with pytest.raises(NothingToUndo):
             session.undo()
@@ -211,7 +213,7 @@ class TestUndo:
         assert [e.id for e in repo.experiments()] == [second.id]
         change = session.undo()
         assert change.description == f"delete #{first.id}"
-        assert change.after is None
+        assert change.before is None and change.after == first
         assert repo.get(first.id) == first
         assert on_disk(db_path, first.id) == first
 
@@ -239,11 +241,15 @@ class TestUndo:
         session.undo()
         assert on_disk(db_path, exp.id) == exp
 
-    def test_depth_is_limited(self, session: ProjectSession) -> None:
-        exp = triaged(session)
-        for i in range(UNDO_DEPTH + 5):
+    def test_depth_is_limited(
+        self, session: ProjectSession, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(journal, "KEEP", 20)
+        exp = triaged(session)  # the add and the triage are the first two entries
+        for i in range(journal.KEEP + 5):
             session.edit(exp.id, {"title": f"title {i}"})
-        for _ in range(UNDO_DEPTH):
+        assert len(session.journal()) == journal.KEEP
+        for _ in range(journal.KEEP):
             session.undo()
         with pytest.raises(NothingToUndo):
             session.undo()
@@ -306,7 +312,7 @@ class TestUndoRefusesOutsideChanges:
     ) -> None:
         exp = triaged(session)
         session.nudge_impact(exp.id, 1)
-        script = ProjectSession(other_process(), Clock())
+        script = ProjectSession(other_process(), Clock(), by=journal.BY_COMMAND)
         script.finish(exp.id, Outcome.SUCCESS, [0.91])
         # No polling happened in between: undo must still see the file as it is now.
         with pytest.raises(IterateError, match="changed elsewhere"):
@@ -323,7 +329,9 @@ class TestUndoRefusesOutsideChanges:
         mine = triaged(session, "mine")
         theirs = triaged(session, "theirs")
         session.nudge_impact(mine.id, -1)
-        ProjectSession(other_process(), Clock()).skip(theirs.id, "no GPU free")
+        ProjectSession(other_process(), Clock(), by=journal.BY_COMMAND).skip(
+            theirs.id, "no GPU free"
+        )
         session.undo()
         assert on_disk(db_path, mine.id) == mine
         assert on_disk(db_path, theirs.id).status is Status.SKIPPED
