@@ -1,11 +1,12 @@
-"""The Textual application: three screens as modes, one session, and a watch on the file.
+"""The Textual application: one mode per screen, one session, and a watch on the file.
 
-Each screen is a Textual mode with its own key (1 backlog, 2 triage, 3 matrix), declared
-once in ``commands.MODES`` (the mode bar, the footer, the palette, the help and the modes
-below all come from it), so a later screen slots in with one line there. The app
-owns the session (and its undo stack) shared by every screen, and once a second checks
-whether another process (a training script calling ``iterate-tui result``) changed the
-file; the re-read runs in a worker thread and the visible screen redraws when it is done.
+The screens are registered once in ``modes.MODES`` (key, label, commands, help); the app
+makes one Textual mode per entry, binds the ten digit keys to them, and builds the
+palette and the help from the same entries. It owns the session shared by every screen
+and passes on each ``ProjectChanged`` the session announces to every screen (a Textual
+``Signal``), whatever made the change. Once a second it checks whether another process (a
+training script calling ``iterate-tui result``) changed the file; the re-read runs in a
+worker thread.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import gc
 import importlib
 import threading
 import time
-import weakref
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from datetime import datetime
@@ -25,17 +25,18 @@ from typing import ClassVar, cast
 
 from textual import events, work
 from textual.app import App, SystemCommand
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.worker import get_current_worker
 
-from . import commands
-from .domain.enums import Direction, Status
-from .domain.errors import IterateError
-from .domain.experiment import Experiment, utc_now
-from .screens.base import ProjectScreen, problem_text
-from .session import NothingToUndo, ProjectSession
+from . import modes
+from .commands import bindings
+from .domain.errors import IterateError, problem_text
+from .domain.experiment import utc_now
+from .session import NothingToUndo, ProjectChanged, ProjectSession
 from .store.errors import StoreError
+from .store.journal import BY_APP
 from .store.repository import Repository
 from .widgets.follow_focus import TypeAhead
 
@@ -45,15 +46,25 @@ WATCH_INTERVAL = 1.0
 BUILD_CHUNK = 64
 
 
-def _screen_factory(mode: commands.Mode) -> Callable[[], Screen[None]]:
+def _screen_factory(mode: modes.Mode) -> Callable[[], Screen[None]]:
     """Each screen's module is imported when the screen is first shown, not at start-up."""
 
     def make() -> Screen[None]:
         module, name = mode.screen.split(":")
-        screen_class = getattr(importlib.import_module(f".screens.{module}", __package__), name)
-        return cast(Screen[None], screen_class())
+        if "." in module:  # a module of its own (a test's screen), not one of screens/
+            loaded = importlib.import_module(module)
+        else:
+            loaded = importlib.import_module(f".screens.{module}", __package__)
+        return cast(Screen[None], getattr(loaded, name)())
 
     return make
+
+
+#: The digit keys: each opens the screen registered with it (``action_show_mode``).
+SCREEN_KEYS = [
+    Binding(digit, f"show_mode({digit!r})", "screen", group=modes.SCREENS, id=f"view.{digit}")
+    for digit in modes.DIGITS
+]
 
 
 def settle_memory() -> None:
@@ -70,13 +81,9 @@ def settle_memory() -> None:
 class IterateApp(App[None]):
     TITLE = "iterate-tui"
     CSS_PATH = "app.tcss"
-    # The first screen is not in MODES: Textual builds it with get_default_screen (below),
-    # which spares the two full CSS parses a mode's first screen costs at start-up.
-    MODES: ClassVar[dict[str, Callable[[], Screen[None]]]] = {  # type: ignore[assignment]
-        mode.name: _screen_factory(mode) for mode in commands.MODES[1:]
-    }
-    DEFAULT_MODE = commands.MODES[0].name
-    BINDINGS: ClassVar[list[BindingType]] = commands.bindings(commands.APP)
+    #: The first screen (see get_default_screen).
+    DEFAULT_MODE = modes.MODES[0].name
+    BINDINGS: ClassVar[list[BindingType]] = [*SCREEN_KEYS, *bindings(modes.GLOBAL)]
 
     def __init__(
         self,
@@ -89,6 +96,13 @@ class IterateApp(App[None]):
         begin_backup: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
+        registered = modes.registered()
+        # The first screen is not added as a mode here: Textual builds it with
+        # get_default_screen (below), which spares the two full CSS parses a mode's first
+        # screen costs at start-up.
+        self.first_mode = registered[0]
+        for mode in registered[1:]:
+            self.add_mode(mode.name, _screen_factory(mode))
         self.repository = repository
         # Set before the app runs: set in on_mount it repainted the whole first screen.
         self.title = f"iterate-tui · {repository.store.path.name}"
@@ -97,15 +111,14 @@ class IterateApp(App[None]):
         self.begin_backup = begin_backup
         #: Set when the project turned out to be unreadable after the app opened.
         self.load_error: Exception | None = None
-        self.session = ProjectSession(repository, clock)
+        self.session = ProjectSession(repository, clock, by=BY_APP)
+        #: Every change to the project, passed on to every screen (see screens.base).
+        self.project_changed: Signal[ProjectChanged] = Signal(self, "project-changed")
+        self.session.subscribe(self._pass_on)
         self.notice = notice
         self.watch_interval = watch_interval
-        self._untriaged = (-1, 0)
         #: Keys typed ahead of a change of focus go to the newly focused widget.
         self.type_ahead = TypeAhead()
-        #: The project screens shown so far: each change made on one is applied to the
-        #: others too (see ProjectScreen.changed).
-        self.project_screens: weakref.WeakSet[ProjectScreen] = weakref.WeakSet()
 
     # -- start-up ---------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -115,14 +128,22 @@ class IterateApp(App[None]):
         variables, twice (~6 ms each at start-up, measured); its default screen is shown
         with the CSS as read. Registered here, the mode is switched to like any other.
         """
-        first = commands.MODES[0]
-        make = _screen_factory(first)
-        self.add_mode(first.name, make)
+        make = _screen_factory(self.first_mode)
+        self.add_mode(self.first_mode.name, make)
         return make()
 
-    def on_mount(self) -> None:
-        #: The thread the app runs in (notes from the backup thread are passed to it).
+    def _pass_on(self, event: ProjectChanged) -> None:
+        """The session announced a change: every screen hears it, in the UI thread."""
+        if threading.get_ident() != getattr(self, "_ui_thread", None):
+            self.call_from_thread(self.project_changed.publish, event)
+        else:
+            self.project_changed.publish(event)
+
+    def on_load(self) -> None:
+        #: The thread the app runs in (notes from other threads are passed to it).
         self._ui_thread = threading.get_ident()
+
+    def on_mount(self) -> None:
         if self.notice:
             self.notify(self.notice, title="Note", severity="warning", timeout=12, markup=False)
         if self.watch_interval:
@@ -192,9 +213,7 @@ class IterateApp(App[None]):
 
     def _loaded(self) -> None:
         settle_memory()
-        screen = self._project_screen()
-        if screen is not None:
-            screen.loaded()
+        self.session.loaded()
         self.prime_next_save()
 
     def _load_failed(self, exc: Exception) -> None:
@@ -208,47 +227,6 @@ class IterateApp(App[None]):
         # Only an optimisation: a real problem is reported by the save itself.
         with contextlib.suppress(Exception):
             self.repository.prime_serialization()
-
-    # -- what every screen shows ------------------------------------------------------------
-    @property
-    def notice_line(self) -> str:
-        return "READ-ONLY" if self.repository.store.read_only else ""
-
-    def project_line(self) -> str:
-        s = self.session.settings
-        arrow = "↑" if s.direction is Direction.MAXIMIZE else "↓"
-        parts = [s.name or Path(self.repository.store.path).name]
-        if s.metric_name:
-            goal = f"{s.metric_name} {arrow}"
-            if s.baseline is not None:
-                goal += f" {s.baseline:g}"
-            if s.target is not None:
-                goal += f" → {s.target:g}"
-            parts.append(goal)
-        if s.deadline is not None:
-            parts.append(f"due {s.deadline.isoformat()}")
-        return " · ".join(parts)
-
-    def untriaged_count(self) -> int:
-        """Ideas waiting for triage, counted again only when the project changed."""
-        revision = self.repository.revision
-        if self._untriaged[0] != revision:
-            count = self.repository.status_counts()[Status.IDEA.value]
-            self._untriaged = (revision, count)
-        return self._untriaged[1]
-
-    def note_change(self, old: Experiment | None, new: Experiment | None) -> None:
-        """Keep the idea count without a scan when one experiment changed here."""
-        revision, count = self._untriaged
-        if revision == self.repository.revision - 1:
-            count += (new is not None and new.status is Status.IDEA) - (
-                old is not None and old.status is Status.IDEA
-            )
-            self._untriaged = (self.repository.revision, count)
-
-    def mode_badges(self) -> dict[str, str]:
-        waiting = self.untriaged_count()
-        return {"triage": f" ({waiting})"} if waiting else {}
 
     # -- keeping up with other processes ----------------------------------------------------
     def check_outside_changes(self) -> None:
@@ -281,31 +259,36 @@ class IterateApp(App[None]):
     def _redraw_after_outside_change(self) -> None:
         settle_memory()
         self.prime_next_save()
-        screen = self._project_screen()
-        if screen is not None:
-            screen.sync()
+        self.session.reloaded()
         self.notify("Updated: the project file was changed outside.", timeout=3, markup=False)
 
-    def _project_screen(self) -> ProjectScreen | None:
-        for screen in reversed(self.screen_stack):
-            if isinstance(screen, ProjectScreen):
-                return screen
-        return None
-
     # -- actions ----------------------------------------------------------------------------
+    def action_show_mode(self, key: str) -> None:
+        mode = modes.with_key(key)
+        if mode is not None:
+            self.switch_mode(mode.name)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_mode":  # only the keys a screen is registered with
+            return modes.with_key(str(parameters[0])) is not None
+        return True
+
     def action_undo(self) -> None:
+        reason = self.session.read_only_reason
+        if reason is not None:
+            self.notify(
+                f"Read-only, nothing can be changed: {reason}", severity="warning", markup=False
+            )
+            return
         try:
-            change = self.session.undo()
+            undone = self.session.undo(by=BY_APP)
         except NothingToUndo:
             self.notify("Nothing to undo.", severity="warning", markup=False)
             return
         except (IterateError, OSError) as exc:
             self.notify(problem_text(exc), severity="error", markup=False)
             return
-        screen = self._project_screen()
-        if screen is not None:
-            screen.changed(change.after, change.before)
-        self.notify(f"Undone: {change.description}.", markup=False)
+        self.notify(f"Undone: {undone.description}.", markup=False)
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
@@ -314,20 +297,40 @@ class IterateApp(App[None]):
             self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        area_commands = list(commands.APP)
-        if isinstance(screen, ProjectScreen):
-            area_commands += list(screen.COMMAND_LIST)
+        """Every action of every screen, as "area: verb", from any screen (one on another
+        screen switches to it first), with Textual's own that the app does not have."""
+        ours = {"quit", "keys"}  # the app's own "app: quit" and "app: help: every key"
+        for builtin in super().get_system_commands(screen):
+            if builtin.title.lower() not in ours:
+                yield builtin
         seen: set[str] = set()
-        for command in area_commands:
-            if not command.palette or command.id in seen:
-                continue
-            seen.add(command.id)
-            yield SystemCommand(
-                command.title,
-                f"key: {command.display_keys}",
-                partial(self.run_action, command.action, screen),
-            )
+        for command in modes.app_commands():
+            if command.palette and command.id not in seen:
+                seen.add(command.id)
+                yield SystemCommand(
+                    command.title,
+                    f"key: {command.display_keys}",
+                    partial(self.run_action, command.action, screen),
+                )
+        for mode in modes.registered():
+            for command in mode.commands:
+                if not command.palette or command.id in seen:
+                    continue
+                seen.add(command.id)
+                yield SystemCommand(
+                    command.title,
+                    f"key: {command.display_keys} ({mode.label.lower()})",
+                    partial(self._run_on, mode, command.action),
+                )
+
+    async def _run_on(self, mode: modes.Mode, action: str) -> None:
+        """Run a screen's action on that screen, switching to it first if need be."""
+        if self.current_mode == mode.name:
+            await self.run_action(action, self.screen)
+            return
+        await self.switch_mode(mode.name)
+        # Once the screen has set itself up (its focus, its rows): the action acts on that.
+        self.call_after_refresh(self.run_action, action, self.screen)
 
 
 def run(

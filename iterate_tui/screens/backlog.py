@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Iterator
 
 from rich.text import Text
 from textual import events, on
-from textual.app import ComposeResult
-from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from .. import commands
 from ..domain.enums import OPEN_STATUSES
 from ..domain.errors import ValidationError
 from ..domain.experiment import Experiment
 from ..domain.ranking import FIRST_ROWS, Filter
 from ..domain.settings import ProjectSettings
+from ..session import ProjectChanged
 from ..widgets.columns import BACKLOG_NARROW_COLUMNS, SORTABLE
 from ..widgets.detail import DetailPane
 from ..widgets.experiment_table import ExperimentTable, Sort
-from ..widgets.key_bar import KeyBar
 from ..widgets.keypad import TriageKeypad
-from ..widgets.mode_bar import ModeBar
 from ..widgets.typed_input import TypedInput
-from .base import ProjectScreen
+from .experiments import ExperimentActions
 
 #: Rows shown before every experiment is built: more than any terminal has lines.
 PREVIEW_ROWS = FIRST_ROWS
@@ -35,7 +32,7 @@ class FilterBox(TypedInput):
     the focus back at once, not when the app's bindings get to the key, so that the keys
     typed after them reach the table (see ``widgets.follow_focus``)."""
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         screen = self.screen
         if (
             isinstance(screen, BacklogScreen)
@@ -47,12 +44,9 @@ class FilterBox(TypedInput):
             screen.close_filter(apply=event.key == "enter")
 
 
-class BacklogScreen(ProjectScreen):
-    MODE = "backlog"
+class BacklogScreen(ExperimentActions, mode="backlog"):
     #: Keys typed while the app starts go to the table, not to the (hidden) filter box.
     AUTO_FOCUS = "#backlog-table"
-    COMMAND_LIST = commands.BACKLOG
-    BINDINGS: ClassVar[list[BindingType]] = commands.bindings(commands.BACKLOG)
 
     def __init__(self) -> None:
         super().__init__()
@@ -63,8 +57,7 @@ class BacklogScreen(ProjectScreen):
         #: While only the best-ranked rows are shown: how many rows there are in all.
         self._preview_shown: int | None = None
 
-    def compose(self) -> ComposeResult:
-        yield ModeBar()
+    def compose_body(self) -> Iterator[Widget]:
         with Vertical(id="backlog"):
             yield Static("", id="backlog-status")
             yield FilterBox(
@@ -81,10 +74,8 @@ class BacklogScreen(ProjectScreen):
             with Horizontal(id="backlog-bottom"):
                 yield DetailPane(id="detail")
                 yield TriageKeypad(id="keypad")
-        yield KeyBar()
 
     def on_mount(self) -> None:
-        self.sync(force=True)
         self.query_one(ExperimentTable).focus()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -105,17 +96,16 @@ class BacklogScreen(ProjectScreen):
             return False
         return self.filter.matches(exp, settings)
 
-    def reload(self) -> None:
+    def refresh_view(self) -> None:
         self._detail_shown = None
         settings = self.session.settings
-        repository = self.session.repository
-        self.total = repository.count()
+        self.total = self.session.count()
         preview = None
         if self.filter.is_empty and self.table.sort == Sort():
             # Just opened (or the file was re-read): show the best-ranked rows now, ranked
             # straight from the stored documents; the app builds the rest in a worker and
-            # calls loaded(), which brings in every row.
-            preview = repository.top_ranked(OPEN_STATUSES, PREVIEW_ROWS)
+            # announces it (loaded()), which brings in every row.
+            preview = self.session.top_ranked(OPEN_STATUSES, PREVIEW_ROWS)
         if preview is not None:
             rows, self._preview_shown = preview
         else:
@@ -128,26 +118,26 @@ class BacklogScreen(ProjectScreen):
     def loaded(self) -> None:
         """Every experiment is built: replace the preview with every row (cursor kept)."""
         if self._preview_shown is not None:
-            self.reload()
+            self.refresh_view()
 
     def _leave_preview(self) -> None:
         """Before anything that needs every row (a change, another sort) while the preview
         is shown: build the rest now."""
         if self._preview_shown is not None:
             self.session.experiments()
-            self.reload()
+            self.refresh_view()
 
-    def apply_change(
-        self, old: Experiment | None, new: Experiment | None, *, mine: bool = True
-    ) -> None:
+    def apply_change(self, event: ProjectChanged, *, mine: bool) -> None:
         if self._preview_shown is not None:
             self._leave_preview()  # the change is in the repository: the reload shows it
             return
-        self.total = self.session.repository.count()
+        self.total = self.session.count()
         settings = self.session.settings
-        shown_old = old if old is not None and self.shows(old, settings) else None
-        shown_new = new if new is not None and self.shows(new, settings) else None
-        self.table.replace(shown_old, shown_new, follow=mine)
+        for change in event.changes:
+            old, new = change.before, change.after
+            shown_old = old if old is not None and self.shows(old, settings) else None
+            shown_new = new if new is not None and self.shows(new, settings) else None
+            self.table.replace(shown_old, shown_new, follow=mine)
         self.update_status()
         self.show_detail(self.table.current)
 
@@ -205,7 +195,7 @@ class BacklogScreen(ProjectScreen):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         # Live filtering stays instant for modest projects; big ones filter on enter.
-        if self.session.repository.count() <= 2_000:
+        if self.session.count() <= 2_000:
             self._apply_filter(event.value, quiet=True)
 
     def _apply_filter(self, query: str, quiet: bool = False) -> None:
@@ -217,7 +207,7 @@ class BacklogScreen(ProjectScreen):
             return
         self.filter = parsed
         self.filter_text = query.strip()
-        self.reload()
+        self.refresh_view()
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)

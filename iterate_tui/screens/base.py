@@ -1,267 +1,212 @@
-"""What the three project screens share: the session, keeping in step with the file, and the
-actions that change one experiment (triage, nudge, add, edit, start, finish, skip, delete).
+"""What every screen shares: its mode, the mode bar and key bar, the session, and keeping
+in step with the project.
 
-A screen applies its own changes incrementally (one row moves). The other screens already
-shown note each change and apply it when they are shown again (a key pays only for the
-screen on show); when the repository's revision moved for another reason (a training script
-writing the file) a screen reloads everything the next time it is shown.
+A screen says which ``modes.MODES`` entry it is (``class X(ModeScreen, mode="x")``) and
+gets that entry's keys as its bindings. Every change to the project reaches every screen
+as one ``ProjectChanged`` (the app passes on what the session announces, whatever made
+the change): the screen on show applies it at once, in the key that made it (a key typed
+right after acts on the new state); a hidden screen keeps it and applies it when it is
+shown again, reading everything afresh only if it missed a change or kept too many.
+
+State goes down, messages up: the screen holds what the mode bar shows in reactive
+``var``s that the bar is bound to (``data_bind``), and widgets post messages that the
+screen handles.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+import functools
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
-from rich.text import Text
+from textual.app import ComposeResult
+from textual.reactive import var
 from textual.screen import Screen
+from textual.signal import Signal
+from textual.widget import Widget
 
-from ..commands import Command
-from ..domain.enums import Quadrant
-from ..domain.errors import IterateError
-from ..domain.experiment import Experiment
-from ..domain.text import safe_for_display
-from ..widgets.mode_bar import ModeBar
+from .. import modes
+from ..domain.enums import Direction, Status
+from ..domain.errors import problem_text
+from ..session import ProjectChanged, ProjectSession, What
+from ..widgets.key_bar import KeyBar
+from ..widgets.mode_bar import ModeBar, ProjectLine
 
 if TYPE_CHECKING:
-    from ..app import IterateApp
-    from ..session import ProjectSession
+    from ..domain.settings import ProjectSettings
 
-
-def problem_text(exc: Exception) -> str:
-    """What to tell the person when a change could not be saved (nothing was written)."""
-    if isinstance(exc, OSError):
-        return f"Not saved: {exc.strerror or exc} ({exc.filename or 'project file'})"
-    return str(exc)
-
-
-#: Changes noted for a hidden screen beyond which it simply reloads when shown again.
+#: Changes kept for a hidden screen beyond which it reads everything when shown again.
 MAX_PENDING = 50
 
+P = ParamSpec("P")
+R = TypeVar("R")
+S = TypeVar("S", bound="ModeScreen")
 
-class ProjectScreen(Screen[None]):
-    MODE: ClassVar[str] = ""
-    COMMAND_LIST: ClassVar[tuple[Command, ...]] = ()
+
+class ProjectApp(Protocol):
+    """What the screens need of the app (``app.IterateApp``)."""
+
+    session: ProjectSession
+    project_changed: Signal[ProjectChanged]
+
+
+def project_line(settings: ProjectSettings, file_name: str) -> ProjectLine:
+    arrow = "↑" if settings.direction is Direction.MAXIMIZE else "↓"
+    goal = ""
+    if settings.metric_name:
+        goal = f"{settings.metric_name} {arrow}"
+        if settings.baseline is not None:
+            goal += f" {settings.baseline:g}"
+        if settings.target is not None:
+            goal += f" → {settings.target:g}"
+    due = f"due {settings.deadline.isoformat()}" if settings.deadline is not None else ""
+    return ProjectLine(settings.name or file_name, goal, due)
+
+
+def writing(
+    action: Callable[Concatenate[S, P], R],
+) -> Callable[Concatenate[S, P], R | None]:
+    """An action that changes the project: refused, with the reason, while the project is
+    open read-only (the key bar does not offer it then either)."""
+
+    @functools.wraps(action)
+    def guarded(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R | None:
+        reason = self.session.read_only_reason
+        if reason is not None:
+            self.warn(f"Read-only, nothing can be changed: {reason}")
+            return None
+        return action(self, *args, **kwargs)
+
+    return guarded
+
+
+class ModeScreen(Screen[None]):
+    """The base of every screen the mode keys open."""
+
+    MODE: ClassVar[modes.Mode]
+
+    #: What the mode bar shows (bound to it: set these, never the bar).
+    header_project: var[ProjectLine] = var(ProjectLine)
+    header_badges: var[dict[str, str]] = var(dict)
+    header_notice: var[str] = var("")
+
+    def __init_subclass__(cls, mode: str | None = None, **kwargs: Any) -> None:
+        if mode is not None:
+            cls.MODE = modes.named(mode)
+            # Before Textual merges the class's bindings (in its own __init_subclass__).
+            cls.BINDINGS = list(cls.MODE.bindings())
+        super().__init_subclass__(**kwargs)
 
     def __init__(self) -> None:
         super().__init__()
-        self._synced_revision = -1
-        #: Changes made on other screens while this one was hidden, oldest first.
-        self._pending: list[tuple[Experiment | None, Experiment | None]] = []
+        #: The revision of the project this screen shows.
+        self._seen_revision = -1
+        #: Changes announced while this screen was hidden, oldest first.
+        self._pending: list[ProjectChanged] = []
+        self._missed = False
+        #: Set while this screen's own action changes the project: its cursor follows.
+        self.acting = False
 
-    # -- shared state -----------------------------------------------------------------------
+    # -- what the app gives every screen ------------------------------------------------------
     @property
-    def iterate_app(self) -> IterateApp:
-        return self.app  # type: ignore[return-value]
+    def project_app(self) -> ProjectApp:
+        return cast(ProjectApp, self.app)
 
     @property
     def session(self) -> ProjectSession:
-        return self.iterate_app.session
+        return self.project_app.session
 
-    def current(self) -> Experiment | None:
-        """The experiment the keys act on."""
-        raise NotImplementedError
+    def compose(self) -> ComposeResult:
+        yield ModeBar(self.MODE.name).data_bind(
+            project=ModeScreen.header_project,
+            badge=ModeScreen.header_badges,
+            notice=ModeScreen.header_notice,
+        )
+        yield from self.compose_body()
+        yield KeyBar()
 
-    def nudge_target(self) -> Experiment | None:
-        """The experiment the impact and probability nudges act on."""
-        return self.current()
+    def compose_body(self) -> Iterable[Widget]:
+        """The screen's own widgets, between the mode bar and the key bar."""
+        return ()
 
-    def reload(self) -> None:
-        """Rebuild everything from the repository."""
-        raise NotImplementedError
+    def on_mount(self) -> None:
+        self.project_app.project_changed.subscribe(self, self._project_changed, immediate=True)
+        if self.session.read_only_reason:
+            self.query_one(KeyBar).hidden = modes.writing_actions()
+        self.show_project()
 
-    def apply_change(
-        self, old: Experiment | None, new: Experiment | None, *, mine: bool = True
-    ) -> None:
-        """One experiment changed (old -> new); update the views without a full reload.
-        ``mine``: the change was made on this screen (its cursor follows the experiment);
-        otherwise the screen ends as a reload would leave it."""
-        raise NotImplementedError
+    # -- keeping in step ---------------------------------------------------------------------
+    @property
+    def in_view(self) -> bool:
+        """Is this screen the one on show (perhaps under a pop-up)?"""
+        return self in self.app.screen_stack
+
+    def show_project(self) -> None:
+        """Draw everything afresh from the session."""
+        self._seen_revision = self.session.revision
+        self._pending.clear()
+        self._missed = False
+        self.refresh_view()
+        self.update_header()
+
+    def refresh_view(self) -> None:
+        """Rebuild the screen's content from the session (every screen has its own)."""
+
+    def apply_change(self, event: ProjectChanged, *, mine: bool) -> None:
+        """Apply one change without reading everything (``mine``: made on this screen, so
+        its cursor follows the experiment). By default: everything afresh."""
+        self.refresh_view()
+
+    def _project_changed(self, event: ProjectChanged) -> None:
+        if not self.in_view:
+            if len(self._pending) < MAX_PENDING:
+                self._pending.append(event)
+            else:  # many changes: one fresh read is cheaper
+                self._pending.clear()
+                self._missed = True
+            return
+        self._take(event, mine=self.acting or event.undo)
 
     def loaded(self) -> None:
         """Every experiment is built now (the app builds them after its first frame)."""
 
+    def _take(self, event: ProjectChanged, *, mine: bool) -> None:
+        if event.what is What.LOADED:  # nothing changed: more of it is at hand
+            self.loaded()
+        elif event.what is What.EXPERIMENTS and event.revision == self._seen_revision + 1:
+            self._seen_revision = event.revision
+            self.apply_change(event, mine=mine)
+            self.update_header()
+        else:
+            self.show_project()
+
     def on_screen_resume(self) -> None:
-        self.iterate_app.project_screens.add(self)
-        self.sync()
-
-    def sync(self, force: bool = False) -> None:
         pending, self._pending = self._pending, []
-        revision = self.session.repository.revision
-        if force or revision != self._synced_revision:
-            self.reload()
-            self._synced_revision = self.session.repository.revision
+        if self._missed:
+            self.show_project()
+            return
+        for event in pending:
+            self._take(event, mine=False)
+        if self.session.revision != self._seen_revision:
+            self.show_project()  # something moved that no change announced
         else:
-            for old, new in pending:
-                self.apply_change(old, new, mine=False)
-        self.update_mode_bar()
+            self.update_header()
 
-    def changed(self, old: Experiment | None, new: Experiment | None) -> None:
-        """One change made from this app (old -> new) is saved: show it without a reload,
-        here and on the other screens already shown (so switching to one needs none)."""
-        self.iterate_app.note_change(old, new)
-        self.apply_change(old, new)
-        self.mark_synced()
-        for screen in list(self.iterate_app.project_screens):
-            if screen is not self:
-                screen.follow_change(old, new)
+    def update_header(self) -> None:
+        session = self.session
+        self.header_project = project_line(session.settings, session.path.name)
+        waiting = session.status_counts()[Status.IDEA.value]
+        self.header_badges = {"triage": f" ({waiting})"} if waiting else {}
+        self.header_notice = "READ-ONLY" if session.read_only_reason else ""
 
-    def follow_change(self, old: Experiment | None, new: Experiment | None) -> None:
-        """A change made on another screen. If this screen was in step just before it, it
-        stays in step: the change is applied when the screen is shown again (at once if it
-        is on show). Otherwise it reloads when next shown, as before."""
-        revision = self.session.repository.revision
-        if self._synced_revision != revision - 1:
-            return
-        self._synced_revision = revision
-        if self.is_current:
-            self.apply_change(old, new, mine=False)
-        elif len(self._pending) < MAX_PENDING:
-            self._pending.append((old, new))
-        else:  # many changes: one reload is cheaper
-            self._pending.clear()
-            self._synced_revision = -1
+    # -- saying things -----------------------------------------------------------------------
+    def say(self, message: str) -> None:
+        """A short confirmation. Every message may repeat what the user typed: no markup."""
+        self.notify(message, markup=False)
 
-    def mark_synced(self) -> None:
-        self._synced_revision = self.session.repository.revision
-        self.update_mode_bar()
+    def warn(self, message: str) -> None:
+        self.notify(message, severity="warning", markup=False)
 
-    def update_mode_bar(self) -> None:
-        bar = self.query_one(ModeBar)
-        bar.active = self.MODE
-        bar.project = self.iterate_app.project_line()
-        bar.badge = self.iterate_app.mode_badges()
-        bar.notice = self.iterate_app.notice_line
-
-    # -- changing one experiment ------------------------------------------------------------
-    def change(self, old: Experiment, apply: Callable[[], Experiment]) -> Experiment | None:
-        try:
-            new = apply()
-        except (IterateError, OSError) as exc:
-            self.notify(problem_text(exc), severity="error", markup=False)
-            return None
-        if new is not old:
-            self.changed(old, new)
-        else:
-            self.mark_synced()
-        return new
-
-    def _need_current(self) -> Experiment | None:
-        exp = self.current()
-        if exp is None:
-            self.notify("Nothing selected.", severity="warning", markup=False)
-        return exp
-
-    def _need_nudge_target(self) -> Experiment | None:
-        exp = self.nudge_target()
-        if exp is None:
-            self.notify("Nothing to nudge: triage an idea first.", severity="warning")
-        return exp
-
-    def action_triage(self, target: str) -> None:
-        exp = self._need_current()
-        if exp is not None:
-            quadrant = Quadrant(target)
-            self.change(exp, lambda: self.session.triage(exp.id, quadrant))
-
-    def action_nudge_impact(self, delta: int) -> None:
-        exp = self._need_nudge_target()
-        if exp is not None:
-            self.change(exp, lambda: self.session.nudge_impact(exp.id, delta))
-
-    def action_nudge_probability(self, steps: int) -> None:
-        exp = self._need_nudge_target()
-        if exp is not None:
-            self.change(exp, lambda: self.session.nudge_probability(exp.id, steps))
-
-    def action_start(self) -> None:
-        exp = self._need_current()
-        if exp is not None and self.change(exp, lambda: self.session.start(exp.id)):
-            self.notify(f"Started #{exp.id}; its estimates are frozen.", markup=False)
-
-    def action_add(self) -> None:
-        def added(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
-            try:
-                new = self.session.add(values)
-            except (IterateError, OSError) as exc:
-                self.notify(problem_text(exc), severity="error", markup=False)
-                return
-            self.changed(None, new)
-            note = " (answered 'no': skipped in Avoid)" if new.skip_reason else ""
-            self.notify(f"Added #{new.id}{note}.", markup=False)
-
-        from .experiment_form import ExperimentForm  # forms load when first opened
-
-        self.app.push_screen(ExperimentForm(self.session.settings), added)
-
-    def action_edit(self) -> None:
-        exp = self._need_current()
-        if exp is None:
-            return
-
-        def edited(values: dict[str, Any] | None) -> None:
-            if values is not None:
-                self.change(exp, lambda: self.session.edit(exp.id, values))
-
-        from .experiment_form import ExperimentForm
-
-        self.app.push_screen(ExperimentForm(self.session.settings, exp), edited)
-
-    def _need_open(self) -> Experiment | None:
-        """The selected experiment if it can still be finished or skipped."""
-        exp = self._need_current()
-        if exp is not None and not exp.is_open:
-            self.notify(f"#{exp.id} is already {exp.status.label}.", severity="warning")
-            return None
-        return exp
-
-    def action_finish(self) -> None:
-        exp = self._need_open()
-        if exp is None:
-            return
-
-        def finished(result: dict[str, Any] | None) -> None:
-            if result is not None:
-                self.change(exp, lambda: self.session.finish(exp.id, **result))
-
-        from .dialogs import ResultForm
-
-        self.app.push_screen(ResultForm(exp, self.session.settings), finished)
-
-    def action_skip(self) -> None:
-        exp = self._need_open()
-        if exp is None:
-            return
-
-        def skipped(reason: str | None) -> None:
-            if reason is not None:
-                self.change(exp, lambda: self.session.skip(exp.id, reason))
-
-        from .dialogs import ReasonForm
-
-        self.app.push_screen(ReasonForm(exp), skipped)
-
-    def action_delete(self) -> None:
-        exp = self._need_current()
-        if exp is None:
-            return
-        question = Text("Delete ", style="bold")
-        question.append(f"#{exp.id} ")
-        question.append(safe_for_display(exp.title))
-        question.append("?  (u undoes it)", style="dim")
-
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                self.session.delete(exp.id)
-            except (IterateError, OSError) as exc:
-                self.notify(problem_text(exc), severity="error", markup=False)
-                return
-            self.changed(exp, None)
-            self.notify(f"Deleted #{exp.id}; u brings it back.", markup=False)
-
-        from .dialogs import ConfirmDialog
-
-        self.app.push_screen(ConfirmDialog(question), answered)
+    def complain(self, exc: Exception) -> None:
+        """A change could not be made: say why (nothing was written)."""
+        self.notify(problem_text(exc), severity="error", markup=False, timeout=10)

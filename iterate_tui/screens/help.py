@@ -1,75 +1,103 @@
-"""Every key, grouped by screen, generated from the same command list as the bindings."""
+"""Every key, grouped by screen, made from the same registry as the bindings (``modes``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import ClassVar
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from .. import commands
+from .. import modes
 from ..commands import Command
 from .modal import Dialog
 
-SECTIONS: tuple[tuple[str, Iterable[Command]], ...] = (
-    ("Everywhere", commands.APP),
-    ("Backlog (1)", commands.BACKLOG),
-    ("Triage inbox (2)", commands.INBOX),
-    ("Matrix (3)", commands.MATRIX),
-)
-
 INTRO = (
-    "Ranked by score = (impact × probability + w_info × information value) / cost^α.\n"
-    "Triage keys mirror the matrix: top row high impact (q moonshot, w quick win), bottom row "
-    "low impact (a avoid, s incremental); right column high probability.\n"
-    "Filter with /: free words, or status: quadrant: activity: tag: tier: "
-    "(e.g. 'status:idea tag:labels'); status:all shows done and skipped too; "
-    'text in double quotes is one word ("label noise", "lr:3e-4").\n'
-    "Ctrl+P opens the command palette; every action is there as 'area: verb'."
+    "Every screen is one key away (the top line names them). "
+    "Ctrl+P opens the command palette: every action of every screen is there as "
+    "'area: verb'. u undoes the last change made in the app, also after a restart."
+)
+
+LISTS = (
+    Command("list", "move", "up,k,down,j", "", key_display="↑↓ j k"),
+    Command("list", "page", "pageup,pagedown", "", key_display="pgup pgdn"),
+    Command("list", "first / last", "home,end", "", key_display="g G"),
+    Command("list", "scroll the detail pane", "tab", "", key_display="tab"),
 )
 
 
-def keys_table(title: str, items: Iterable[Command]) -> Table:
-    table = Table(title=title, title_justify="left", show_header=False, box=None, expand=True)
-    table.add_column("key", style="bold", width=14, no_wrap=True)
-    table.add_column("what it does", ratio=1)
+def sections() -> list[tuple[str, str, Iterable[Command]]]:
+    """(title, what the screen is for, its keys) for every screen, after the global keys."""
+    found: list[tuple[str, str, Iterable[Command]]] = [("Everywhere", "", modes.app_commands())]
+    found += [(mode.title, mode.help, mode.commands) for mode in modes.registered()]
+    found.append(("Lists", "", LISTS))
+    return found
+
+
+KEY_WIDTH = 14
+
+
+def section_text(title: str, items: Iterable[Command], intro: str = "") -> Text:
+    """One section: its title, what the screen is for, then a key and what it does per line
+    (each command once, however many screens share it)."""
+    text = Text()
+    text.append(f"{title}\n", style="bold")
+    if intro:
+        text.append(f"{intro}\n", style="dim")
     seen: set[str] = set()
     for command in items:
         if command.id in seen:
             continue
         seen.add(command.id)
-        table.add_row(command.display_keys, command.verb)
-    return table
+        text.append(f"  {command.display_keys:<{KEY_WIDTH}}", style="bold")
+        text.append(f" {command.verb}\n")
+    text.rstrip()
+    return text
 
 
 class HelpScreen(Dialog[None]):
+    """Scrolled with the keys every list uses, so its last line can always be reached."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "close", "Close", key_display="esc")
+        Binding("escape,question_mark,q", "close", "Close", key_display="esc"),
+        Binding("down,j", "scroll(1)", "Down", show=False),
+        Binding("up,k", "scroll(-1)", "Up", show=False),
+        Binding("pagedown,space", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("end,G", "end", "Last", show=False),
+        Binding("home,g", "home", "First", show=False),
     ]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Static(Text("iterate-tui keys", style="bold"))
-            yield Static(Text(INTRO, style="dim"))
-            for title, items in SECTIONS:
-                yield Static(keys_table(title, items), classes="help-section")
             yield Static(
-                keys_table(
-                    "Lists",
-                    [
-                        Command("list", "move", "up,k,down,j", "", key_display="↑↓ j k"),
-                        Command("list", "page", "pageup,pagedown", "", key_display="pgup pgdn"),
-                        Command("list", "first / last", "home,end", "", key_display="g G"),
-                        Command("list", "scroll the detail pane", "tab", "", key_display="tab"),
-                    ],
-                ),
-                classes="help-section",
+                Text("iterate-tui keys  (↑↓ pgup pgdn g G scroll, esc closes)", style="bold")
             )
+            yield Static(Text(INTRO, style="dim"))
+            for title, intro, items in sections():
+                yield Static(section_text(title, items, intro), classes="help-section")
+
+    @property
+    def scroller(self) -> VerticalScroll:
+        return self.query_one("#help", VerticalScroll)
+
+    def action_scroll(self, lines: int) -> None:
+        self.scroller.scroll_relative(y=lines, animate=False)
+
+    def action_page(self, pages: int) -> None:
+        scroller = self.scroller
+        scroller.scroll_relative(
+            y=pages * max(1, scroller.scrollable_content_region.height - 1), animate=False
+        )
+
+    def action_end(self) -> None:
+        self.scroller.scroll_end(animate=False)
+
+    def action_home(self) -> None:
+        self.scroller.scroll_home(animate=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

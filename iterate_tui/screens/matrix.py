@@ -7,28 +7,26 @@ and the cursor follows it there.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import ClassVar
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
-from textual.binding import BindingType
 from textual.containers import Grid, Vertical
+from textual.widget import Widget
 from textual.widgets import Static
 
-from .. import commands
 from ..domain.enums import Quadrant
 from ..domain.experiment import Experiment
 from ..domain.matrix import LAYOUT, quadrant, strategy
 from ..domain.scoring import expected_value, score
 from ..domain.settings import ProjectSettings
 from ..domain.text import safe_for_display
+from ..session import ProjectChanged
 from ..widgets.columns import COMPACT_COLUMNS
 from ..widgets.experiment_table import ExperimentTable
-from ..widgets.key_bar import KeyBar
 from ..widgets.keypad import KEYS, quadrant_class
-from ..widgets.mode_bar import ModeBar
-from .base import ProjectScreen
+from .experiments import ExperimentActions
 
 ORDER: tuple[Quadrant, ...] = (*LAYOUT[0], *LAYOUT[1])
 
@@ -37,7 +35,7 @@ def table_id(q: Quadrant) -> str:
     return f"quadrant-{quadrant_class(q)}"
 
 
-class MatrixScreen(ProjectScreen):
+class MatrixScreen(ExperimentActions, mode="matrix"):
     #: Parsed when the screen is first shown, not at start-up (see app.tcss).
     SCOPED_CSS: ClassVar[bool] = False
     DEFAULT_CSS = """
@@ -67,17 +65,13 @@ class MatrixScreen(ProjectScreen):
         background: $panel;
     }
     """
-    MODE = "matrix"
     AUTO_FOCUS = "#quadrant-quick-win"
-    COMMAND_LIST = commands.MATRIX
-    BINDINGS: ClassVar[list[BindingType]] = commands.bindings(commands.MATRIX)
 
     def __init__(self) -> None:
         super().__init__()
         self.focused_quadrant = Quadrant.QUICK_WIN
 
-    def compose(self) -> ComposeResult:
-        yield ModeBar()
+    def compose_body(self) -> Iterator[Widget]:
         yield Static("", id="matrix-legend")
         with Grid(id="matrix"):
             for q in ORDER:
@@ -90,10 +84,8 @@ class MatrixScreen(ProjectScreen):
                         empty_text="none open",
                     )
         yield Static("", id="matrix-selected")
-        yield KeyBar()
 
     def on_mount(self) -> None:
-        self.sync(force=True)
         self.table(self.focused_quadrant).focus()
 
     def table(self, q: Quadrant) -> ExperimentTable:
@@ -106,7 +98,7 @@ class MatrixScreen(ProjectScreen):
             return None
         return quadrant(exp, settings)
 
-    def reload(self) -> None:
+    def refresh_view(self) -> None:
         settings = self.session.settings
         groups: dict[Quadrant, list[Experiment]] = {q: [] for q in Quadrant}
         for exp in self.session.experiments():
@@ -117,9 +109,12 @@ class MatrixScreen(ProjectScreen):
             self.table(q).set_rows(groups[q], settings)
         self.update_titles()
 
-    def apply_change(
-        self, old: Experiment | None, new: Experiment | None, *, mine: bool = True
-    ) -> None:
+    def apply_change(self, event: ProjectChanged, *, mine: bool) -> None:
+        for change in event.changes:
+            self._apply_one(change.before, change.after, mine=mine)
+        self.update_titles()
+
+    def _apply_one(self, old: Experiment | None, new: Experiment | None, *, mine: bool) -> None:
         settings = self.session.settings
         was = self.placed(old, settings)
         now = self.placed(new, settings)
@@ -132,7 +127,6 @@ class MatrixScreen(ProjectScreen):
                 # The focus follows the experiment now, not after this key: a second move
                 # key typed at once must move the same experiment again.
                 self._focus_quadrant(now)
-        self.update_titles()
 
     def current(self) -> Experiment | None:
         return self.table(self.focused_quadrant).current

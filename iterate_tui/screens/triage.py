@@ -8,26 +8,24 @@ its impact and probability and u takes the triage back.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from typing import ClassVar
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.binding import BindingType
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Static
 
-from .. import commands
 from ..domain.enums import IMPACT_LABELS, INFO_LABELS, TIER_LABELS, Status
 from ..domain.errors import IterateError
 from ..domain.experiment import Experiment, Verdict
 from ..domain.matrix import quadrant
 from ..domain.settings import ProjectSettings
 from ..domain.text import safe_for_display
+from ..session import ProjectChanged
 from ..widgets.detail import TextView
-from ..widgets.key_bar import KeyBar
 from ..widgets.keypad import TriageKeypad
-from ..widgets.mode_bar import ModeBar
-from .base import ProjectScreen
+from .experiments import ExperimentActions
 
 
 def inbox_order(exp: Experiment) -> tuple[object, int]:
@@ -73,7 +71,7 @@ def idea_card(exp: Experiment, settings: ProjectSettings) -> Text:
     return text
 
 
-class TriageScreen(ProjectScreen):
+class TriageScreen(ExperimentActions, mode="triage"):
     #: Parsed when the screen is first shown, not at start-up (see app.tcss).
     SCOPED_CSS: ClassVar[bool] = False
     DEFAULT_CSS = """
@@ -96,10 +94,7 @@ class TriageScreen(ProjectScreen):
         margin: 1 0 0 0;
     }
     """
-    MODE = "triage"
     AUTO_FOCUS = "#inbox-card"
-    COMMAND_LIST = commands.INBOX
-    BINDINGS: ClassVar[list[BindingType]] = commands.bindings(commands.INBOX)
 
     def __init__(self) -> None:
         super().__init__()
@@ -108,17 +103,14 @@ class TriageScreen(ProjectScreen):
         #: The idea triaged last from this screen: what the nudges act on.
         self.last: Experiment | None = None
 
-    def compose(self) -> ComposeResult:
-        yield ModeBar()
+    def compose_body(self) -> Iterator[Widget]:
         with Vertical(id="inbox"):
             yield Static("", id="inbox-position")
             yield TextView(id="inbox-card")
             yield Static("", id="inbox-last")
             yield TriageKeypad(id="inbox-keypad")
-        yield KeyBar()
 
     def on_mount(self) -> None:
-        self.sync(force=True)
         self.query_one("#inbox-card").focus()
 
     # -- data -------------------------------------------------------------------------------
@@ -131,7 +123,7 @@ class TriageScreen(ProjectScreen):
         return self.last or self.current()
 
     def _collect(self) -> None:
-        ideas = self.session.repository.with_status(frozenset({Status.IDEA}))
+        ideas = self.session.with_status(frozenset({Status.IDEA}))
         ideas.sort(key=inbox_order)
         self.ideas = ideas
 
@@ -146,7 +138,7 @@ class TriageScreen(ProjectScreen):
         if new is not None and new.status is Status.IDEA:
             bisect.insort(self.ideas, new, key=inbox_order)
 
-    def reload(self) -> None:
+    def refresh_view(self) -> None:
         keep = self.current()
         self._collect()
         if keep is not None:
@@ -165,9 +157,12 @@ class TriageScreen(ProjectScreen):
                 return
         self.position = min(self.position, max(0, len(self.ideas) - 1))
 
-    def apply_change(
-        self, old: Experiment | None, new: Experiment | None, *, mine: bool = True
-    ) -> None:
+    def apply_change(self, event: ProjectChanged, *, mine: bool) -> None:
+        for change in event.changes:
+            self._apply_one(change.before, change.after, mine=mine)
+        self.render_inbox()
+
+    def _apply_one(self, old: Experiment | None, new: Experiment | None, *, mine: bool) -> None:
         if not mine:  # as reload() would: the same idea on show, the last one refreshed
             keep = self.current()
             self._patch(old, new)
@@ -178,7 +173,6 @@ class TriageScreen(ProjectScreen):
                 getattr(new, "id", None),
             ):
                 self.last = new
-            self.render_inbox()
             return
         if new is not None and new.status is not Status.IDEA:
             if old is not None and old.status is Status.IDEA:
@@ -192,7 +186,6 @@ class TriageScreen(ProjectScreen):
             self._place(new.id)
         else:
             self.position = min(self.position, max(0, len(self.ideas) - 1))
-        self.render_inbox()
 
     # -- drawing ----------------------------------------------------------------------------
     def render_inbox(self) -> None:

@@ -17,6 +17,7 @@ a key that reaches it after it gave the focus away).
 from __future__ import annotations
 
 import weakref
+from typing import Any
 
 from textual import events
 from textual.app import App
@@ -28,12 +29,12 @@ class TypeAhead:
         #: Each key and the widget (or screen) it was sent to.
         self._sent_to: weakref.WeakKeyDictionary[events.Key, DOMNode] = weakref.WeakKeyDictionary()
 
-    def read(self, app: App[object], event: events.Event) -> None:
+    def read(self, app: App[Any], event: events.Event) -> None:
         """Called as the app reads an event from the terminal, before Textual sends it."""
         if isinstance(event, events.Key) and not event.is_forwarded:
             self._sent_to[event] = app.focused or app.screen
 
-    def came_back(self, app: App[object], event: events.Key) -> bool:
+    def came_back(self, app: App[Any], event: events.Key) -> bool:
         """Called as a key comes back to the app, before its bindings: True if it was
         handed on to the widget focused now (then nothing else may act on it)."""
         sent_to = self._sent_to.pop(event, None)
@@ -42,7 +43,7 @@ class TypeAhead:
         self.hand_on(app, event)
         return True
 
-    def hand_on(self, app: App[object], event: events.Key) -> None:
+    def hand_on(self, app: App[Any], event: events.Key) -> None:
         """Take ``event`` away and send the same key to the focused widget (or to the
         screen shown, if none has the focus)."""
         event.stop()

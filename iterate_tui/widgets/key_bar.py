@@ -15,6 +15,8 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.widget import Widget
 
+from ..commands import key_span
+
 
 class KeyBar(Widget):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"key-bar--key", "key-bar--description"}
@@ -50,29 +52,34 @@ class KeyBar(Widget):
         if self.is_attached and screen is self.screen and self.entries() != self._shown:
             self.refresh()
 
+    #: Actions not offered (those that change the project, while it is read-only).
+    hidden: frozenset[str] = frozenset()
+
     def entries(self) -> list[tuple[str, str]]:
-        """(keys, description) for every binding shown, in order; groups share one entry."""
+        """(keys, description) for every binding shown, in order; groups share one entry
+        ("0-4 screens")."""
         entries: list[tuple[str, str]] = []
         seen_actions: set[str] = set()
-        grouped: dict[str, int] = {}
+        grouped: dict[str, tuple[int, list[str]]] = {}
         for active in self.screen.active_bindings.values():
             binding = active.binding
-            if not binding.show or binding.action in seen_actions:
+            if not binding.show or binding.action in seen_actions or not active.enabled:
+                continue
+            if binding.action in self.hidden:
                 continue
             seen_actions.add(binding.action)
             key = self.app.get_key_display(binding)
             group = binding.group
-            if group is not None:
-                if group.description in grouped:
-                    index = grouped[group.description]
-                    keys, description = entries[index]
-                    first = keys.split("-")[0]
-                    entries[index] = (f"{first}-{key}", description)  # "1-3 screens"
-                    continue
-                grouped[group.description] = len(entries)
-                entries.append((key, group.description))
-            else:
+            if group is None:
                 entries.append((key, binding.description))
+                continue
+            index, keys = grouped.setdefault(group.description, (len(entries), []))
+            keys.append(key)
+            shown = key_span(keys) if all(k.isdigit() for k in keys) else "/".join(keys)
+            if index == len(entries):
+                entries.append((shown, group.description))
+            else:
+                entries[index] = (shown, group.description)
         return entries
 
     def render(self) -> Text:

@@ -127,7 +127,7 @@ async def test_filter_by_tag_status_and_text(seeded: Repository, make_app) -> No
         assert len(titles(app)) == 6
         # done and skipped experiments stay out of view unless asked for
         seeded.save(dataclasses.replace(seeded.get(1), status=Status.SKIPPED, skip_reason="x"))
-        app.screen.sync()
+        app.screen.show_project()
         assert "Class-weighted loss" not in titles(app)
         await pilot.press("slash", *"status:all tag:loss", "enter")
         await pilot.pause()

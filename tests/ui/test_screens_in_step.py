@@ -8,12 +8,12 @@ import pytest
 
 from iterate_tui.domain.enums import Status
 from iterate_tui.screens.backlog import BacklogScreen
-from iterate_tui.screens.base import ProjectScreen
+from iterate_tui.screens.experiments import ExperimentActions
 from iterate_tui.store.repository import Repository
 from iterate_tui.widgets.experiment_table import ExperimentTable
 
 
-def rows(screen: ProjectScreen) -> list[tuple[int, str, object]]:
+def rows(screen: ExperimentActions) -> list[tuple[int, str, object]]:
     return [
         (e.id, e.status.value, e.impact)
         for table in screen.query(ExperimentTable)
@@ -21,7 +21,7 @@ def rows(screen: ProjectScreen) -> list[tuple[int, str, object]]:
     ]
 
 
-def inbox_state(screen: ProjectScreen) -> tuple[list[int], int | None]:
+def inbox_state(screen: ExperimentActions) -> tuple[list[int], int | None]:
     last = screen.last  # type: ignore[attr-defined]
     return [e.id for e in screen.ideas], None if last is None else last.id  # type: ignore[attr-defined]
 
@@ -30,14 +30,14 @@ async def test_switching_back_after_changes_elsewhere_needs_no_rebuild(
     seeded: Repository, make_app, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reloads: list[str] = []
-    for cls in ProjectScreen.__subclasses__():
-        original = cls.reload
+    for cls in ExperimentActions.__subclasses__():
+        original = cls.refresh_view
 
-        def counting(self: ProjectScreen, original=original) -> None:
-            reloads.append(self.MODE)
+        def counting(self: ExperimentActions, original=original) -> None:
+            reloads.append(self.MODE.name)
             original(self)
 
-        monkeypatch.setattr(cls, "reload", counting)
+        monkeypatch.setattr(cls, "refresh_view", counting)
 
     app = make_app(seeded)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -67,12 +67,12 @@ async def test_switching_back_after_changes_elsewhere_needs_no_rebuild(
 
         # ... and what each screen kept is what rebuilding it shows.
         kept = rows(backlog)
-        backlog.reload()
+        backlog.refresh_view()
         assert kept and rows(backlog) == kept
-        inbox.reload()
+        inbox.refresh_view()
         assert inbox_state(inbox) == seen_inbox
         kept = rows(matrix)
-        matrix.reload()
+        matrix.refresh_view()
         assert kept and rows(matrix) == kept
     assert sum(e.status is Status.IDEA for e in seeded.experiments()) == 2
     assert shown  # the backlog had rows after the inbox triage
@@ -84,11 +84,11 @@ async def test_a_key_updates_only_the_screen_on_show(
     """The screens already shown apply a change when they are shown again, not during
     the key (which would cost every key the work of all three screens)."""
     applied: list[str] = []
-    for cls in ProjectScreen.__subclasses__():
+    for cls in ExperimentActions.__subclasses__():
         original = cls.apply_change
 
-        def counting(self: ProjectScreen, *args: object, original=original, **kw: object):
-            applied.append(self.MODE)
+        def counting(self: ExperimentActions, *args: object, original=original, **kw: object):
+            applied.append(self.MODE.name)
             return original(self, *args, **kw)
 
         monkeypatch.setattr(cls, "apply_change", counting)
@@ -107,6 +107,6 @@ async def test_a_key_updates_only_the_screen_on_show(
         await pilot.pause()
         assert applied == ["matrix", "matrix"]  # both, in order, when it is shown
         kept = rows(app.screen)
-        app.screen.reload()
+        app.screen.refresh_view()
         assert rows(app.screen) == kept
         assert backlog is not app.screen

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from textual.widgets import Static
 
-from iterate_tui import commands
+from iterate_tui import modes
 from iterate_tui.domain.enums import Quadrant, Status
 from iterate_tui.domain.matrix import quadrant
 from iterate_tui.screens.help import HelpScreen
@@ -155,8 +155,8 @@ async def test_screens_are_modes_with_one_key_each(seeded: Repository, make_app)
         for static in app.screen.query(Static):
             console.print(static.content)
         help_text = console.export_text()
-        every = {
-            c.verb for c in (*commands.APP, *commands.BACKLOG, *commands.INBOX, *commands.MATRIX)
+        every = {c.verb for c in modes.app_commands()} | {
+            c.verb for mode in modes.MODES for c in mode.commands
         }
         missing = [verb for verb in every if verb not in help_text]
         assert not missing
