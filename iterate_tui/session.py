@@ -152,9 +152,18 @@ class ProjectSession:
         return self._save(f"finish #{exp_id}", before, after)
 
     @_exclusive
-    def skip(self, exp_id: int, reason: str) -> Experiment:
+    def skip(self, exp_id: int, reason: str, actual_cost: str | float | None = None) -> Experiment:
         before = self._current(exp_id)
-        return self._save(f"skip #{exp_id}", before, lifecycle.skip(before, reason, self.clock()))
+        after = lifecycle.skip(before, reason, self.clock(), actual_cost)
+        return self._save(f"skip #{exp_id}", before, after)
+
+    @_exclusive
+    def promote(self, exp_id: int) -> Experiment:
+        """Add a follow-up of a done experiment one tier up; undo removes it."""
+        source = self._current(exp_id)
+        exp = self.repository.add(lifecycle.promote(source, self.settings, self.clock()))
+        self._record(f"promote #{exp_id} to #{exp.id}", None, exp)
+        return exp
 
     @_exclusive
     def delete(self, exp_id: int) -> Experiment:
