@@ -275,8 +275,8 @@ _FOLLOW_UP_PREFIX = re.compile(r"^Follow-up \(tier \d\): ")
 
 
 def follow_up_title(title: str, tier: int) -> str:
-    """ "Follow-up (tier 2): Mixup", without stacking prefixes along a chain, cut with an
-    ellipsis to the title limit."""
+    """The title of a follow-up, as in 'Follow-up (tier 2): Mixup', without stacking
+    prefixes along a chain, cut with an ellipsis to the title limit."""
     full = FOLLOW_UP_TITLE.format(tier=tier) + _FOLLOW_UP_PREFIX.sub("", title)
     if len(full) > text.TITLE_MAX:
         full = full[: text.TITLE_MAX - 1] + "…"

@@ -46,6 +46,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from .enums import TIER_LABELS, Activity, Direction, Phase, Status
@@ -95,6 +96,8 @@ PULL_NEXT = 5
 #: Shares are sums of floats: a share a rounding error off a bound counts as on it.
 _EPS = 1e-9
 
+_by_id = attrgetter("id")
+
 #: How many ids a warning names before it says "and N more".
 _IDS_SHOWN = 10
 
@@ -134,7 +137,7 @@ class Exploration:
 
     @property
     def wording(self) -> str:
-        """ "exploring 35%, target 50%: 15 points under"."""
+        """In words, as in 'exploring 35%, target 50%: 15 points under'."""
         return exploration_wording(self.share_cost, self.target)
 
 
@@ -315,12 +318,16 @@ def _pct(share: float) -> str:
 
 
 def amount(value: float) -> str:
-    """A cost as people read it: at most two decimals, no trailing zeros."""
+    """A cost as people read it: at most two decimals, no trailing zeros (and never "-0"
+    for a float sum a hair below zero)."""
+    if abs(value) < 0.005:
+        return "0"
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def exploration_wording(share: float | None, target: float) -> str:
-    """ "exploring 35%, target 50%: 15 points under" (points rounded to whole ones)."""
+    """The split in words, as in 'exploring 35%, target 50%: 15 points under' (whole
+    points: a split half a point off its target reads "on target")."""
     if share is None:
         return f"nothing planned yet, target {_pct(target)} exploring"
     points = round((share - target) * 100)
@@ -426,7 +433,7 @@ def portfolio_report(
     tier_cost: dict[int, float] = {1: 0.0, 2: 0.0, 3: 0.0}
     tier_count: dict[int, int] = {1: 0, 2: 0, 3: 0}
     safe = medium = risky = unknown = 0.0
-    results: list[_Result] = []
+    results: list[Experiment] = []
     full_runs: list[Experiment] = []
     backlog: list[_Candidate] = []
 
@@ -448,7 +455,7 @@ def portfolio_report(
             spent += cost
             counts = True
             if exp.values:
-                results.append(_result(exp))
+                results.append(exp)
         elif status is skipped_:
             cost = exp.actual_cost or 0.0
             spent += cost
@@ -601,25 +608,25 @@ def _budget(
 
 def pareto(done: Sequence[Experiment], settings: ProjectSettings) -> Pareto:
     """The 80/20 check over done experiments that have values (others are ignored)."""
-    return _pareto([_result(e) for e in done if e.status is Status.DONE and e.values], settings)
+    return _pareto([e for e in done if e.status is Status.DONE and e.values], settings)
 
 
-#: A result as the 80/20 check orders it: when it finished, its id, its values.
-_Result = tuple[datetime, int, tuple[float, ...]]
-
-
-def _result(exp: Experiment) -> _Result:
+def _finished(exp: Experiment) -> datetime:
     # finish() always sets finished_at; a hand-made file may not, then the last change is
     # the best guess of when it finished.
-    return (exp.finished_at or exp.updated_at, exp.id, exp.values)
+    return exp.finished_at or exp.updated_at
 
 
-def _pareto(results: list[_Result], settings: ProjectSettings) -> Pareto:
-    results.sort()
+def _pareto(results: list[Experiment], settings: ProjectSettings) -> Pareto:
+    # In finishing order, ties by id: two stable sorts on one attribute each build no key
+    # tuples (tens of thousands of allocations that wake the garbage collector).
+    results.sort(key=_by_id)
+    results.sort(key=_finished)
     gains: list[Gain] = []
     best = settings.baseline
     maximize = settings.direction is Direction.MAXIMIZE
-    for _, exp_id, values in results:
+    for exp in results:
+        values = exp.values
         value = values[0] if len(values) == 1 else math.fsum(values) / len(values)
         if best is None:  # no baseline: the first result is where the gains start from
             gain = 0.0
@@ -630,7 +637,7 @@ def _pareto(results: list[_Result], settings: ProjectSettings) -> Pareto:
         else:
             gain = best - value if value < best else 0.0
             best = value if value < best else best
-        gains.append(Gain(exp_id, value, gain))
+        gains.append(Gain(exp.id, value, gain))
     n_done = len(gains)
     n_top = -(-n_done // TOP_FRACTION_DIVISOR)  # the top fifth, rounded up, in integers
     total = math.fsum(g.gain for g in gains)

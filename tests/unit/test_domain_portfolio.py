@@ -953,3 +953,11 @@ def test_report_is_one_pass_over_any_sequence() -> None:
     experiments = (make(1, DONE, cost=2, explore=True), make(2, DONE, cost=2))
     assert report(list(experiments)) == report(list(experiments))
     assert report(experiments).exploration.share_cost == 0.5  # a tuple works too
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(400.0, "400"), (24.099999999999998, "24.1"), (0.25, "0.25"), (-1e-12, "0"), (-10, "-10")],
+)
+def test_amounts_as_people_read_them(value: float, shown: str) -> None:
+    assert portfolio.amount(value) == shown
