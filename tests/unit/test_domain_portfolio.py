@@ -949,7 +949,7 @@ def test_definitions_are_the_module_docstring() -> None:
         assert f"- {name}: {line}" in doc, name
 
 
-def test_report_is_one_pass_over_any_sequence() -> None:
+def test_report_is_deterministic_and_takes_any_sequence() -> None:
     experiments = (make(1, DONE, cost=2, explore=True), make(2, DONE, cost=2))
     assert report(list(experiments)) == report(list(experiments))
     assert report(experiments).exploration.share_cost == 0.5  # a tuple works too
