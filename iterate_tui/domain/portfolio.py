@@ -309,10 +309,6 @@ class _Candidate(NamedTuple):
 
 
 # -- small pieces -------------------------------------------------------------------------------
-def phase_target(phase: Phase) -> float:
-    return PHASE_TARGETS[phase]
-
-
 def _pct(share: float) -> str:
     return f"{share * 100:.0f}%"
 
