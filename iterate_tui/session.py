@@ -265,14 +265,21 @@ class ProjectSession:
             before = self._current(exp_id)
             return self._save(description, before, apply(before))
 
+    @_exclusive
     def add(self, values: Mapping[str, Any]) -> Experiment:
-        with self.repository.exclusive():
-            return self._add_one(lifecycle.create(values, self.settings, self.clock()))
+        new = lifecycle.create(values, self.settings, self.clock())
+        return self._add_one(new, lambda exp: f"add #{exp.id}")
 
-    def _add_one(self, new: Experiment, description: str = "") -> Experiment:
+    @_exclusive
+    def promote(self, exp_id: int) -> Experiment:
+        """Add a follow-up of a done experiment one tier up; undo removes it."""
+        new = lifecycle.promote(self._current(exp_id), self.settings, self.clock())
+        return self._add_one(new, lambda exp: f"promote #{exp_id} to #{exp.id}")
+
+    def _add_one(self, new: Experiment, describe: Callable[[Experiment], str]) -> Experiment:
         with self.repository.transaction():
             exp = self.repository.add(new)
-            text = description or f"add #{exp.id}"
+            text = describe(exp)
             self.repository.journal_append(self._entry(text, [Change(None, exp)]))
         self._announce(What.EXPERIMENTS, [Change(None, exp)], text)
         return exp
@@ -334,9 +341,14 @@ class ProjectSession:
             lambda exp: lifecycle.finish(exp, outcome, values, self.clock(), actual_cost, learned),
         )
 
-    def skip(self, exp_id: int, reason: str) -> Experiment:
+    def skip(
+        self, exp_id: int, reason: str, actual_cost: str | float | None = None
+    ) -> Experiment:
+        """Document and skip; ``actual_cost``: what was spent before giving up."""
         return self._change(
-            exp_id, f"skip #{exp_id}", lambda exp: lifecycle.skip(exp, reason, self.clock())
+            exp_id,
+            f"skip #{exp_id}",
+            lambda exp: lifecycle.skip(exp, reason, self.clock(), actual_cost),
         )
 
     @_exclusive

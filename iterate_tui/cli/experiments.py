@@ -310,8 +310,11 @@ def result(args: Namespace, ctx: Context) -> int:
 
 def skip(args: Namespace, ctx: Context) -> int:
     with ctx.change() as session:
-        exp = session.skip(experiment_id(args.id), args.reason)
-    out(f"{_name(exp)}: skipped ({clean(exp.skip_reason)})")
+        exp = session.skip(experiment_id(args.id), args.reason, args.cost)
+    spent = ""
+    if exp.actual_cost is not None:
+        spent = f", {exp.actual_cost:g} {clean(session.settings.budget_unit)} spent"
+    out(f"{_name(exp)}: skipped ({clean(exp.skip_reason)}){spent}")
     return 0
 
 

@@ -47,6 +47,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "result": ("experiments", "result"),
     "skip": ("experiments", "skip"),
     "triage": ("experiments", "triage"),
+    "portfolio": ("portfolio", "portfolio"),
+    "promote": ("portfolio", "promote"),
     "export": ("transfer", "export"),
     "import": ("transfer", "import_"),
     "settings": ("settings", "settings"),

@@ -138,6 +138,19 @@ def _estimate_options(sub: argparse.ArgumentParser) -> None:
     )
 
 
+def _portfolio_epilog() -> str:
+    """The definitions of the portfolio figures, one line each (from the domain module)."""
+    from ..domain.portfolio_definitions import DEFINITIONS
+
+    width = min(_columns(), 100) - 2
+    lines = ["definitions:"]
+    for name, text in DEFINITIONS:
+        lines += textwrap.wrap(
+            f"{name}: {text}", width, initial_indent="  ", subsequent_indent="    "
+        )
+    return "\n".join(lines)
+
+
 def build_parser() -> Parser:
     parser = Parser(
         prog=PROG,
@@ -230,6 +243,35 @@ def build_parser() -> Parser:
     sub = _command(commands, "skip", "document and skip an experiment")
     sub.add_argument("id", metavar="ID")
     sub.add_argument("--reason", metavar="TEXT", required=True, help="why it is skipped")
+    sub.add_argument(
+        "--cost",
+        metavar="C",
+        help="what was spent before giving up, in budget units (counts as spent)",
+    )
+
+    # -- the portfolio (issue 14) --
+    sub = _command(
+        commands,
+        "portfolio",
+        "where the budget goes: exploration, moonshots, activities, tiers, runway",
+        "The portfolio figures of the project as of today: exploration against the phase's "
+        "target, the moonshot share against its allowance, activities against the "
+        "reference ranges, risk levels, compute tiers, budget and runway, the 80/20 check, "
+        "the warnings, and what to pull next to rebalance. Read-only.",
+        _portfolio_epilog(),
+    )
+    sub.add_argument("--json", action="store_true", help="as JSON (shares are fractions 0..1)")
+
+    sub = _command(
+        commands,
+        "promote",
+        "make a follow-up of a done experiment one compute tier up; prints its id",
+        "Add a new idea that follows up a done experiment at the next compute tier (1 smoke "
+        "-> 2 exploratory -> 3 full), linked to it, with its title, hypothesis, activity, "
+        "tags and estimates copied to edit.",
+        "example:\n  iterate-tui promote 12",
+    )
+    sub.add_argument("id", metavar="ID")
 
     sub = _command(
         commands,

@@ -1,4 +1,4 @@
-"""How an experiment changes: creation, edits, triage, nudges, start, result, skip.
+"""How an experiment changes: creation, edits, triage, nudges, start, result, skip, promote.
 
 Every function takes an experiment and returns a new one; none of them stores anything.
 Status moves idea -> backlog (triage) -> running (start) -> done (result), or to skipped
@@ -9,12 +9,13 @@ and the impact and probability held when an experiment starts are frozen with it
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from . import fields, text
-from .enums import Activity, Outcome, Quadrant, Status
+from .enums import TIER_LABELS, Activity, Outcome, Quadrant, Status
 from .errors import TransitionError, ValidationError
 from .experiment import EstimateChange, Experiment, Verdict
 from .matrix import quadrant, snap_point
@@ -247,13 +248,69 @@ def finish(
     )
 
 
-def skip(exp: Experiment, reason: str, now: datetime) -> Experiment:
-    """Document and skip: a reason is required."""
+def skip(
+    exp: Experiment, reason: str, now: datetime, actual_cost: float | str | None = None
+) -> Experiment:
+    """Document and skip: a reason is required. ``actual_cost`` is what was spent before
+    giving up (a run stopped half-way); the portfolio counts it as spent."""
     if not exp.is_open:
         raise TransitionError(f"#{exp.id} is {exp.status.label}; only open experiments are skipped")
     why = text.line(reason, "reason")
     if not why:
         raise ValidationError("reason", "say why it is skipped")
+    cost = None if _blank(actual_cost) else fields.non_negative(actual_cost, "actual cost")  # type: ignore[arg-type]
     return dataclasses.replace(
-        exp, status=Status.SKIPPED, skip_reason=why, finished_at=now, updated_at=now
+        exp,
+        status=Status.SKIPPED,
+        skip_reason=why,
+        actual_cost=cost,
+        finished_at=now,
+        updated_at=now,
     )
+
+
+#: The title a promoted follow-up gets: the tier it runs at, then the original title.
+FOLLOW_UP_TITLE = "Follow-up (tier {tier}): "
+_FOLLOW_UP_PREFIX = re.compile(r"^Follow-up \(tier \d\): ")
+
+
+def follow_up_title(title: str, tier: int) -> str:
+    """The title of a follow-up, as in 'Follow-up (tier 2): Mixup', without stacking
+    prefixes along a chain, cut with an ellipsis to the title limit."""
+    full = FOLLOW_UP_TITLE.format(tier=tier) + _FOLLOW_UP_PREFIX.sub("", title)
+    if len(full) > text.TITLE_MAX:
+        full = full[: text.TITLE_MAX - 1] + "…"
+    return full
+
+
+def promote(exp: Experiment, settings: ProjectSettings, now: datetime) -> Experiment:
+    """A new idea that follows ``exp`` up one compute tier higher (smoke -> exploratory ->
+    full), linked to it by ``follow_up_of``: what was learned on the cheap run earns the
+    bigger one. Only a done experiment below tier 3 can be promoted.
+
+    The title, hypothesis, activity, tags, explore flag and estimates (impact, probability,
+    cost, information value) are copied as a starting point to edit; the answer to "does
+    it matter?" is not, as it is to be asked again at the bigger cost."""
+    if exp.status is not Status.DONE:
+        raise TransitionError(
+            f"#{exp.id} is {exp.status.label}; only a done experiment is promoted to a "
+            "follow-up (finish it first)"
+        )
+    if exp.tier >= 3:
+        raise TransitionError(
+            f"#{exp.id} is already at tier {exp.tier} ({TIER_LABELS[3]}); there is no tier above"
+        )
+    tier = exp.tier + 1
+    values = {
+        "title": follow_up_title(exp.title, tier),
+        "hypothesis": exp.hypothesis,
+        "impact": exp.impact,
+        "probability": exp.probability,
+        "cost": exp.cost,
+        "info_value": exp.info_value,
+        "activity": exp.activity,
+        "tier": tier,
+        "explore": exp.explore,
+        "tags": exp.tags,
+    }
+    return dataclasses.replace(create(values, settings, now), follow_up_of=exp.id)
