@@ -29,7 +29,7 @@ examples:
       --hypothesis "rare queues are under-fit" --tag loss      (prints the new id)
   iterate-tui list                              open experiments ranked by score
   iterate-tui list --status all --json          every experiment, for scripts
-  iterate-tui triage 12 quick-win               quick-win, moonshot, incremental, avoid
+  iterate-tui triage 12 quick_win               quick_win, moonshot, incremental, avoid
   iterate-tui start 12
   iterate-tui result 12 --value 0.741 --value 0.745 --outcome success --cost 5.5
   iterate-tui skip 13 --reason "superseded by #12"
@@ -117,8 +117,8 @@ def _estimate_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--activity",
         metavar="A",
-        help="data-preparation, feature-engineering, model-development (default), "
-        "evaluation-debugging (a unique prefix is enough)",
+        help="data_preparation, feature_engineering, model_development (default) or "
+        "evaluation_debugging",
     )
     sub.add_argument("--tier", metavar="N", help="compute tier: 1 smoke, 2 exploratory, 3 full")
     sub.add_argument(
@@ -167,7 +167,7 @@ def build_parser() -> Parser:
         "experiments ranked by score",
         "List experiments ranked by score = (impact x probability + w_info x information "
         "value) / cost^alpha. By default the open ones (idea, backlog, running).",
-        "examples:\n  iterate-tui list --status running\n  iterate-tui list --quadrant quick-win"
+        "examples:\n  iterate-tui list --status running\n  iterate-tui list --quadrant quick_win"
         "\n  iterate-tui list --status all --json | jq '.[0]'\n"
         '  iterate-tui list --filter "tag:vision augment"',
     )
@@ -183,7 +183,7 @@ def build_parser() -> Parser:
         metavar="Q",
         action="append",
         default=[],
-        help="quick-win, moonshot, incremental or avoid (repeat or use commas)",
+        help="quick_win, moonshot, incremental or avoid (repeat or use commas)",
     )
     sub.add_argument(
         "--filter",
@@ -240,7 +240,7 @@ def build_parser() -> Parser:
         "2 / 70%, avoid 1 / 20%). An idea becomes a backlog item.",
     )
     sub.add_argument("id", metavar="ID")
-    sub.add_argument("quadrant", metavar="QUADRANT", help="quick-win, moonshot, incremental, avoid")
+    sub.add_argument("quadrant", metavar="QUADRANT", help="quick_win, moonshot, incremental, avoid")
 
     sub = _command(
         commands,

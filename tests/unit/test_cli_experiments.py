@@ -51,7 +51,7 @@ def test_add_prints_only_the_new_id_and_stores_every_option(cli: Run, db_path: P
         "--info",
         "2",
         "--activity",
-        "feature",
+        "feature engineering",
         "--tier",
         "2",
         "--explore",
@@ -182,7 +182,9 @@ def test_list_shows_open_experiments_unless_asked(cli: Run, three: tuple[int, in
 def test_list_filters_by_quadrant_and_query(cli: Run, three: tuple[int, int, int]) -> None:
     quick = json.loads(cli("list", "--quadrant", "quick-win", "--json").out)
     assert [r["id"] for r in quick] == [1]
-    both = json.loads(cli("list", "--quadrant", "quick", "--quadrant", "inc", "--json").out)
+    both = json.loads(
+        cli("list", "--quadrant", "quick_win", "--quadrant", "Incremental", "--json").out
+    )
     assert [r["id"] for r in both] == [1, 2]
     words = json.loads(cli("list", "--filter", "learning", "--json").out)
     assert [r["title"] for r in words] == ["Tune learning rate"]

@@ -79,7 +79,7 @@ def test_settings_set_validates_and_saves(cli: Run, db_path: Path) -> None:
         "--set",
         "probability_threshold=60%",
         "--set",
-        "phase=mid",
+        "phase=Middle",
     )
     assert result.code == 0, result.err
     data = json.loads(cli("settings", "--json").out)
