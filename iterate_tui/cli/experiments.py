@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import re
 import shutil
-import statistics
 import sys
 from argparse import Namespace
 from typing import Any
@@ -29,6 +28,7 @@ from ..domain.matrix import is_explore, quadrant, strategy
 from ..domain.ranking import Filter, rank
 from ..domain.scoring import breakdown, expected_value, score
 from ..domain.settings import ProjectSettings
+from ..domain.wording import amount, mean_sd, plural
 from .context import Context, experiment_id
 from .output import clean, clean_lines, dumps, number, out, percent, table, when
 from .records import record
@@ -160,7 +160,7 @@ def list_(args: Namespace, ctx: Context) -> int:
         limits[2] = max(TITLE_MIN, spare)
     for line in table(LIST_HEADERS, rows, LIST_RIGHT, limits):
         out(line)
-    out(f"{len(ranked)} of {len(every)} experiments{scope}")
+    out(f"{len(ranked)} of {plural(len(every), 'experiment')}{scope}")
     return 0
 
 
@@ -180,7 +180,7 @@ def _field_lines(exp: Experiment, settings: ProjectSettings) -> list[tuple[str, 
             f"{exp.impact} ({IMPACT_LABELS[exp.impact]})" if exp.impact is not None else "-",
         ),
         ("probability", percent(exp.probability)),
-        ("cost", f"{exp.cost:g} {unit}"),
+        ("cost", amount(exp.cost, unit)),
         ("information", f"{exp.info_value} ({INFO_LABELS.get(exp.info_value, '?')})"),
         ("activity", exp.activity.label),
         ("tier", f"{exp.tier} ({TIER_LABELS.get(exp.tier, '?')})"),
@@ -215,12 +215,10 @@ def _result_lines(exp: Experiment, settings: ProjectSettings) -> list[str]:
         shown = ", ".join(f"{v:g}" for v in exp.values)
         metric = clean(settings.metric_name)
         if len(exp.values) > 1:
-            mean = statistics.fmean(exp.values)
-            spread = statistics.stdev(exp.values)
-            shown += f"  (mean {mean:.4g} +/- {spread:.2g} over {len(exp.values)} seeds)"
+            shown += f"  (mean {mean_sd(exp.values)} over {plural(len(exp.values), 'seed')})"
         lines.append(f"{metric:<12} {shown}")
     if exp.actual_cost is not None:
-        lines.append(f"cost spent   {exp.actual_cost:g} {clean(settings.budget_unit)}")
+        lines.append(f"cost spent   {amount(exp.actual_cost, clean(settings.budget_unit))}")
     if exp.skip_reason:
         lines.append(f"skipped      {clean(exp.skip_reason)}")
     if exp.learned:

@@ -405,3 +405,31 @@ def test_a_file_from_a_newer_version_is_read_but_not_changed(cli: Run, db_path: 
     assert result.code == 3
     assert "newer iterate-tui" in result.err
     assert db_path.read_bytes() == before
+
+
+# -- wording -------------------------------------------------------------------------------
+def test_counts_and_amounts_read_as_english(cli: Run) -> None:
+    add(cli, "Only one", "--impact", "3", "--probability", "50%", "--cost", "1")
+    assert cli("list").out.splitlines()[-1].startswith("1 of 1 experiment ")
+    assert "  cost         1 GPU-hour\n" in cli("show", "1").out
+    assert (
+        cli(
+            "result",
+            "1",
+            "--outcome",
+            "success",
+            "--value",
+            "0.741",
+            "--value",
+            "0.745",
+            "--cost",
+            "1",
+        ).code
+        == 0
+    )
+    shown = cli("show", "1").out
+    assert "(mean 0.743 ± 0.003 over 2 seeds)" in shown
+    assert "cost spent   1 GPU-hour\n" in shown
+    add(cli, "Another", "--cost", "2")
+    assert cli("list", "--status", "all").out.splitlines()[-1] == "2 of 2 experiments"
+    assert "  cost         2 GPU-hours\n" in cli("show", "2").out
