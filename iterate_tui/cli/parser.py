@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 import textwrap
-from typing import NoReturn
+from dataclasses import dataclass
+from typing import Any, NoReturn
 
 from .. import __version__
 
@@ -46,13 +48,33 @@ used (unreadable, locked by another process, or from a newer iterate-tui).
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse with one-line errors: ``iterate-tui: error: add: ...`` and exit status 2."""
+    """argparse with one-line errors: ``iterate-tui: error: add: ...`` and exit status 2.
+
+    A command that groups verbs (see ``Group``) prints its usage first, so that
+    ``iterate-tui curves`` alone shows which verbs there are.
+    """
+
+    #: The verbs of a command that groups several; empty for every other command.
+    verbs: list[str]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.verbs = []
 
     def error(self, message: str) -> NoReturn:
         command = self.prog.removeprefix(PROG).strip()
-        where = f"{command}: " if command else ""
-        hint = f"{PROG} {command} --help" if command else f"{PROG} --help"
-        self.exit(2, f"{PROG}: error: {where}{message} (see '{hint}')\n")
+        if self.verbs:
+            self.print_usage(sys.stderr)
+            if message.endswith("required: VERB"):
+                message = f"choose a verb: {', '.join(self.verbs)}"
+        self.exit(2, usage_error(command, message) + "\n")
+
+
+def usage_error(command: str, message: str) -> str:
+    """The one line a usage error prints (exit status 2): what is wrong, and where help is."""
+    where = f"{command}: " if command else ""
+    hint = f"{PROG} {command} --help" if command else f"{PROG} --help"
+    return f"{PROG}: error: {where}{message} (see '{hint}')"
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -88,7 +110,10 @@ def _command(
     summary: str,
     description: str = "",
     epilog: str = "",
+    *,
+    command: str = "",
 ) -> Parser:
+    """One command (or one verb of a group: ``command`` is then "group verb")."""
     sub = commands.add_parser(
         name,
         help=summary,
@@ -96,9 +121,40 @@ def _command(
         epilog=epilog or None,
         formatter_class=_Formatter,
     )
-    sub.set_defaults(command=name)
+    sub.set_defaults(command=command or name)
     _project_options(sub, suppress=True)
     return sub
+
+
+@dataclass(frozen=True)
+class Group:
+    """A command that groups several verbs, each a sub-command of its own:
+    ``iterate-tui curves run|import|list|show``. Its help lists the verbs; without a verb
+    it prints its usage and exits 2. A verb dispatches as "group verb" (cli.main.COMMANDS).
+    """
+
+    name: str
+    parser: Parser
+    verbs: argparse._SubParsersAction[Parser]
+
+    def verb(self, name: str, summary: str, description: str = "", epilog: str = "") -> Parser:
+        self.parser.verbs.append(name)
+        return _command(
+            self.verbs, name, summary, description, epilog, command=f"{self.name} {name}"
+        )
+
+
+def add_group(
+    commands: argparse._SubParsersAction[Parser],
+    name: str,
+    summary: str,
+    description: str = "",
+    epilog: str = "",
+) -> Group:
+    """Declare a command that groups verbs; add them with ``Group.verb``."""
+    parser = _command(commands, name, summary, description, epilog)
+    verbs = parser.add_subparsers(title="verbs", metavar="VERB", parser_class=Parser, required=True)
+    return Group(name, parser, verbs)
 
 
 def _estimate_options(sub: argparse.ArgumentParser) -> None:
