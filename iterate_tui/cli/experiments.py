@@ -1,4 +1,4 @@
-"""Commands on experiments: add, list, show, start, result, skip, triage.
+"""Commands on experiments: add, modify, delete, list, show, start, result, skip, triage.
 
 Changes go through ``ProjectSession`` (the same rules and validation as the app's keys)
 inside ``Context.change``, which holds the project lock from reading to writing.
@@ -13,7 +13,7 @@ import sys
 from argparse import Namespace
 from typing import Any
 
-from ..domain import fields
+from ..domain import fields, lifecycle
 from ..domain.enums import (
     IMPACT_LABELS,
     INFO_LABELS,
@@ -23,6 +23,7 @@ from ..domain.enums import (
     Quadrant,
     Status,
 )
+from ..domain.errors import ValidationError
 from ..domain.experiment import Experiment
 from ..domain.matrix import is_explore, quadrant, strategy
 from ..domain.ranking import Filter, rank
@@ -30,7 +31,8 @@ from ..domain.scoring import breakdown, expected_value, score
 from ..domain.settings import ProjectSettings
 from ..domain.wording import amount, mean_sd, plural
 from .context import Context, experiment_id
-from .output import clean, clean_lines, dumps, number, out, percent, table, when
+from .output import clean, clean_lines, dumps, number, out, percent, table, truncate, when
+from .parser import usage_error
 from .records import record
 
 TITLE_MIN = 16
@@ -45,6 +47,9 @@ ESTIMATE_OPTIONS = (
     ("hypothesis", "hypothesis"),
     ("matters", "matters"),
 )
+#: Where a result came from (add, modify, result): field, option.
+PROVENANCE_OPTIONS = (("run_url", "run_url"), ("commit", "commit"))
+MODIFY_OPTIONS = (("title", "title"), *ESTIMATE_OPTIONS, *PROVENANCE_OPTIONS)
 
 
 def _name(exp: Experiment) -> str:
@@ -55,13 +60,20 @@ def _estimates(exp: Experiment) -> str:
     return f"impact {number(exp.impact)}, probability {percent(exp.probability)}"
 
 
+def _given(args: Namespace, options: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    """The fields whose option was given (an empty string counts: it clears the field)."""
+    return {
+        key: getattr(args, option) for key, option in options if getattr(args, option) is not None
+    }
+
+
 # -- add -----------------------------------------------------------------------------------
 def add(args: Namespace, ctx: Context) -> int:
-    values: dict[str, Any] = {"title": args.title}
-    for key, option in ESTIMATE_OPTIONS:
-        given = getattr(args, option)
-        if given is not None:
-            values[key] = given
+    values: dict[str, Any] = {
+        "title": args.title,
+        **_given(args, ESTIMATE_OPTIONS),
+        **_given(args, PROVENANCE_OPTIONS),
+    }
     if args.tag:
         values["tags"] = args.tag
     with ctx.change() as session:
@@ -69,6 +81,91 @@ def add(args: Namespace, ctx: Context) -> int:
     out(str(exp.id))
     if exp.status is Status.SKIPPED:
         print(f"note: #{exp.id} was skipped in Avoid: {clean(exp.skip_reason)}", file=sys.stderr)
+    return 0
+
+
+# -- modify --------------------------------------------------------------------------------
+#: What ``modify`` reports, in the order ``show`` lists it: field, name printed.
+MODIFY_REPORT = (
+    ("title", "title"),
+    ("status", "status"),
+    ("impact", "impact"),
+    ("probability", "probability"),
+    ("cost", "cost"),
+    ("info_value", "info"),
+    ("activity", "activity"),
+    ("tier", "tier"),
+    ("explore", "explore"),
+    ("tags", "tags"),
+    ("hypothesis", "hypothesis"),
+    ("matters", "matters"),
+    ("skip_reason", "skipped"),
+    ("run_url", "run URL"),
+    ("commit", "commit"),
+)
+SHOWN_TEXT = 60
+
+
+def _shown(name: str, value: Any) -> str:
+    """A field's value in a change line: as ``show`` prints it, long text cut."""
+    if value is None or value == "" or value == ():
+        return "-"
+    if name == "probability":
+        return percent(value)
+    if name == "explore":
+        return "explore" if value else "exploit"
+    if name == "tags":
+        return ", ".join(clean(t) for t in value)
+    if name in ("status", "activity"):
+        return str(value.label)
+    if isinstance(value, int | float):
+        return number(value)
+    return truncate(clean(value), SHOWN_TEXT)
+
+
+def changes(before: Experiment, after: Experiment) -> list[tuple[str, str, str]]:
+    """(name, old, new) for each field an edit changed, auto explore included."""
+    found = []
+    for key, name in MODIFY_REPORT:
+        old, new = getattr(before, key), getattr(after, key)
+        if old != new:
+            shown_old = "auto" if key == "explore" and old is None else _shown(key, old)
+            shown_new = "auto" if key == "explore" and new is None else _shown(key, new)
+            found.append((name, shown_old, shown_new))
+    return found
+
+
+def _new_tags(current: tuple[str, ...], added: list[str], removed: list[str]) -> list[str]:
+    plus, minus = fields.tags(added), fields.tags(removed, "untag")
+    both = sorted(set(plus) & set(minus))
+    if both:
+        raise ValidationError("tag", f"{', '.join(both)}: both added and removed")
+    return [t for t in current if t not in minus] + [t for t in plus if t not in current]
+
+
+def modify(args: Namespace, ctx: Context) -> int:
+    exp_id = experiment_id(args.id)
+    values = _given(args, MODIFY_OPTIONS)
+    if not values and not args.tag and not args.untag:
+        example = "--impact 3, --title TEXT or --tag T"
+        print(
+            usage_error("modify", f"nothing to change: give a field, like {example}"),
+            file=sys.stderr,
+        )
+        return 2
+    with ctx.change() as session:
+        before = session.get(exp_id)
+        if args.tag or args.untag:
+            values["tags"] = _new_tags(before.tags, args.tag, args.untag)
+        after = session.edit(exp_id, values)
+    found = changes(before, after)
+    if not found:
+        out(f"{_name(after)}: nothing changed (it already has those values)")
+        return 0
+    out(f"{_name(after)}: modified")
+    width = max(len(name) for name, _, _ in found)
+    for name, old, new in found:
+        out(f"  {name:<{width}}  {old} -> {new}")
     return 0
 
 
@@ -186,6 +283,8 @@ def _field_lines(exp: Experiment, settings: ProjectSettings) -> list[tuple[str, 
         ("tier", f"{exp.tier} ({TIER_LABELS.get(exp.tier, '?')})"),
         ("explore", explore + (" (auto)" if exp.explore is None else "")),
         ("tags", ", ".join(clean(t) for t in exp.tags) or "-"),
+        *([("run", clean(exp.run_url))] if exp.run_url else []),
+        *([("commit", clean(exp.commit))] if exp.commit else []),
         ("created", when(exp.created_at)),
         ("updated", when(exp.updated_at)),
     ]
@@ -299,8 +398,12 @@ def result(args: Namespace, ctx: Context) -> int:
     outcome = fields.choice(Outcome, args.outcome, "outcome")
     # Split on spaces only: "0,741" must be refused, not read as two values.
     values = [v for item in args.value for v in item.split()]
+    # Checked before anything is written: the result and its links are saved together.
+    provenance = lifecycle.parse_fields(_given(args, PROVENANCE_OPTIONS))
     with ctx.change() as session:
         exp = session.finish(exp_id, outcome, values, args.cost, args.learned)
+        if provenance:
+            exp = session.edit(exp_id, provenance)
     shown = ", ".join(f"{v:g}" for v in exp.values) or "no values"
     out(f"{_name(exp)}: done, {outcome.label} ({shown})")
     return 0

@@ -41,6 +41,7 @@ FRAME_RATE = 120
 #: command -> (module in this package, function); imported only when used.
 COMMANDS: dict[str, tuple[str, str]] = {
     "add": ("experiments", "add"),
+    "modify": ("experiments", "modify"),
     "list": ("experiments", "list_"),
     "show": ("experiments", "show"),
     "start": ("experiments", "start"),

@@ -189,9 +189,20 @@ def _estimate_options(sub: argparse.ArgumentParser) -> None:
         help='"if this works, does it matter?" in a sentence; starting with "no" '
         "sends the idea to Avoid, skipped",
     )
+
+
+def _provenance_options(sub: argparse.ArgumentParser) -> None:
+    """Where a result came from: the training run and the code (also on modify, result)."""
     sub.add_argument(
-        "--tag", metavar="T", action="append", default=[], help="a tag (repeat for more)"
+        "--run-url",
+        metavar="URL",
+        help="the training run's page (https://wandb.ai/..., file:///runs/12)",
     )
+    sub.add_argument("--commit", metavar="SHA", help="the code's git commit (4-64 hex digits)")
+
+
+def _tag_option(sub: argparse.ArgumentParser, text: str) -> None:
+    sub.add_argument("--tag", metavar="T", action="append", default=[], help=text)
 
 
 def build_parser() -> Parser:
@@ -216,6 +227,30 @@ def build_parser() -> Parser:
     )
     sub.add_argument("title", metavar="TITLE")
     _estimate_options(sub)
+    _tag_option(sub, "a tag (repeat for more)")
+    _provenance_options(sub)
+
+    sub = _command(
+        commands,
+        "modify",
+        "change an experiment's estimates or text",
+        "Change any estimate or text of an experiment and print each change (old -> new). "
+        "Estimate changes are kept in its history ('show' lists them). --tag adds a tag "
+        "and --untag removes one (repeat either); its other tags stay. An empty value "
+        'clears an optional field: --run-url "", or --impact "" on an idea.',
+        "examples:\n  iterate-tui modify 12 --impact 3 --probability 45%\n"
+        '  iterate-tui modify 12 --title "Focal loss, gamma 2" --tag loss --untag draft\n'
+        "  iterate-tui modify 12 --run-url https://wandb.ai/me/p/runs/12 "
+        "--commit $(git rev-parse HEAD)",
+    )
+    sub.add_argument("id", metavar="ID")
+    sub.add_argument("--title", metavar="TEXT", help="a new title")
+    _estimate_options(sub)
+    _tag_option(sub, "add a tag (repeat for more)")
+    sub.add_argument(
+        "--untag", metavar="T", action="append", default=[], help="remove a tag (repeat for more)"
+    )
+    _provenance_options(sub)
 
     sub = _command(
         commands,
@@ -282,6 +317,7 @@ def build_parser() -> Parser:
     )
     sub.add_argument("--cost", metavar="C", help="actual cost spent, in budget units")
     sub.add_argument("--learned", metavar="TEXT", default="", help="what was learned")
+    _provenance_options(sub)
 
     sub = _command(commands, "skip", "document and skip an experiment")
     sub.add_argument("id", metavar="ID")
