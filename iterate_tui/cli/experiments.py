@@ -169,6 +169,35 @@ def modify(args: Namespace, ctx: Context) -> int:
     return 0
 
 
+# -- delete --------------------------------------------------------------------------------
+def _confirm(question: str) -> bool:
+    """Ask on the terminal (standard error, so a redirected output stays clean)."""
+    sys.stderr.write(question)
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
+
+
+def delete(args: Namespace, ctx: Context) -> int:
+    exp_id = experiment_id(args.id)
+    exp = ctx.repository.get(exp_id)  # an unknown id is reported before anything is asked
+    if not args.yes:
+        if not sys.stdin.isatty():
+            message = (
+                f"nothing deleted: there is no terminal to ask on; add --yes to delete "
+                f"#{exp_id} without asking"
+            )
+            print(usage_error("delete", message), file=sys.stderr)
+            return 2
+        # Asked without holding the lock: the app and scripts go on while the user reads.
+        if not _confirm(f"Delete {_name(exp)}? [y/N] "):
+            print(f"{_name(exp)}: not deleted", file=sys.stderr)
+            return 1
+    with ctx.change() as session:
+        removed = session.delete(exp_id)
+    out(f"{_name(removed)}: deleted")
+    return 0
+
+
 # -- list ----------------------------------------------------------------------------------
 def _words(raw: list[str]) -> list[str]:
     return [w for item in raw for w in re.split(r"[,\s]+", item) if w]

@@ -42,6 +42,7 @@ FRAME_RATE = 120
 COMMANDS: dict[str, tuple[str, str]] = {
     "add": ("experiments", "add"),
     "modify": ("experiments", "modify"),
+    "delete": ("experiments", "delete"),
     "list": ("experiments", "list_"),
     "show": ("experiments", "show"),
     "start": ("experiments", "start"),

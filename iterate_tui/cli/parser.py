@@ -254,6 +254,19 @@ def build_parser() -> Parser:
 
     sub = _command(
         commands,
+        "delete",
+        "delete an experiment (asks first)",
+        "Delete an experiment and all it holds. On a terminal it asks first "
+        "('Delete #12 <title>? [y/N]'; anything but y keeps it, exit status 1); --yes "
+        "deletes without asking. Without a terminal and without --yes nothing is deleted "
+        "(exit status 2). There is no undo here: to keep a record, 'skip' it with a reason.",
+        "examples:\n  iterate-tui delete 12\n  iterate-tui delete 12 --yes        from a script",
+    )
+    sub.add_argument("id", metavar="ID")
+    sub.add_argument("-y", "--yes", action="store_true", help="delete without asking")
+
+    sub = _command(
+        commands,
         "list",
         "experiments ranked by score",
         "List experiments ranked by score = (impact x probability + w_info x information "

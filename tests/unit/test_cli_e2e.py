@@ -131,3 +131,15 @@ def test_the_app_refuses_to_start_without_a_terminal(tmp_path: Path) -> None:
     result = iterate(db=tmp_path / "p.json")
     assert result.returncode == 2
     assert "needs a terminal" in result.stderr
+
+
+def test_delete_from_a_script_needs_yes(tmp_path: Path) -> None:
+    db = tmp_path / "p.json"
+    assert iterate("add", "Keep me", db=db).returncode == 0
+    before = db.read_bytes()
+    refused = iterate("delete", "1", db=db)  # standard input is not a terminal
+    assert refused.returncode == 2 and "add --yes" in refused.stderr
+    assert db.read_bytes() == before
+    deleted = iterate("delete", "1", "--yes", db=db)
+    assert (deleted.returncode, deleted.stdout) == (0, "#1 Keep me: deleted\n")
+    assert iterate("show", "1", db=db).returncode == 1

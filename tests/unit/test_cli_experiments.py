@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -633,3 +635,63 @@ def test_result_with_a_bad_commit_records_nothing(
     result = cli("result", "1", "--outcome", "success", "--value", "0.7", "--commit", "main")
     assert result.code == 1 and result.err.startswith("iterate-tui: error: commit: ")
     assert db_path.read_bytes() == before
+
+
+# -- delete --------------------------------------------------------------------------------
+class Terminal(io.StringIO):
+    """Standard input that is a terminal, with what the user will type."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_delete_asks_on_a_terminal(
+    cli: Run, db_path: Path, three: tuple[int, int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", Terminal("y\n"))
+    result = cli("delete", "#2")
+    assert result.code == 0
+    assert result.err == "Delete #2 Tune learning rate? [y/N] "
+    assert result.out == "#2 Tune learning rate: deleted\n"
+    assert [e.id for e in stored(db_path)] == [1, 3]
+
+
+@pytest.mark.parametrize("answer", ["\n", "n\n", "no\n", "maybe\n", ""])
+def test_delete_keeps_it_unless_the_answer_is_yes(
+    cli: Run,
+    db_path: Path,
+    three: tuple[int, int, int],
+    monkeypatch: pytest.MonkeyPatch,
+    answer: str,
+) -> None:
+    before = db_path.read_bytes()
+    monkeypatch.setattr(sys, "stdin", Terminal(answer))
+    result = cli("delete", "2")
+    assert result.code == 1
+    assert result.err == "Delete #2 Tune learning rate? [y/N] #2 Tune learning rate: not deleted\n"
+    assert result.out == ""
+    assert db_path.read_bytes() == before
+
+
+def test_delete_without_a_terminal_needs_yes(
+    cli: Run, db_path: Path, three: tuple[int, int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("y\n"))  # piped: never read as an answer
+    before = db_path.read_bytes()
+    refused = cli("delete", "2")
+    assert refused.code == 2
+    assert refused.err == (
+        "iterate-tui: error: delete: nothing deleted: there is no terminal to ask on; add "
+        "--yes to delete #2 without asking (see 'iterate-tui delete --help')\n"
+    )
+    assert db_path.read_bytes() == before
+    done = cli("delete", "2", "--yes")
+    assert (done.code, done.out, done.err) == (0, "#2 Tune learning rate: deleted\n", "")
+    assert [e.id for e in stored(db_path)] == [1, 3]
+
+
+def test_delete_an_unknown_id(cli: Run, three: tuple[int, int, int]) -> None:
+    result = cli("delete", "42", "--yes")
+    assert result.code == 1
+    assert result.err.startswith("iterate-tui: error: there is no experiment #42")
+    assert cli("delete", "42").code == 1  # said before asking anything
