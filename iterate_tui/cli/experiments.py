@@ -34,6 +34,7 @@ from .context import Context, experiment_id
 from .output import clean, clean_lines, dumps, number, out, percent, table, truncate, when
 from .parser import usage_error
 from .records import record
+from .sorting import sort_experiments
 
 TITLE_MIN = 16
 ESTIMATE_OPTIONS = (
@@ -240,6 +241,8 @@ LIST_HEADERS = (
     "tier",
 )
 LIST_RIGHT = (True, True, False, False, True, True, True, True, True, True, False, True)
+#: Shown when a done experiment is listed: the mean ± sd of its values.
+RESULT_HEADER = "result"
 
 
 def _row(position: str, exp: Experiment, settings: ProjectSettings) -> list[str]:
@@ -261,32 +264,48 @@ def _row(position: str, exp: Experiment, settings: ProjectSettings) -> list[str]
     ]
 
 
+def result_cell(exp: Experiment) -> str:
+    """A done experiment's values as mean ± sd (one value as it is, none "-")."""
+    return mean_sd(exp.values) if exp.status is Status.DONE else ""
+
+
 def list_(args: Namespace, ctx: Context) -> int:
     chosen, default = list_filter(args)
     repository = ctx.repository
     settings = repository.settings()
     every = repository.experiments()
     ranked = rank((e for e in every if chosen.matches(e, settings)), settings)
+    ordered = sort_experiments(ranked, args.sort, args.reverse, settings)
+    shown = ordered[: args.limit] if args.limit else ordered
     if args.json:
-        out(dumps([record(e, settings) for e in ranked]))
+        out(dumps([record(e, settings) for e in shown]))
         return 0
     scope = " (open ones; --status all for every one)" if default else ""
-    if not ranked:
+    if not shown:
         out(f"no experiments match (0 of {len(every)}){scope}")
         return 0
-    rows = [
-        _row(str(i) if score(e, settings) is not None else "-", e, settings)
-        for i, e in enumerate(ranked, 1)
-    ]
+    # The rank is the place by score among those listed, whatever order they are shown in.
+    ranks = {e.id: str(i) for i, e in enumerate(ranked, 1) if score(e, settings) is not None}
+    rows = [_row(ranks.get(e.id, "-"), e, settings) for e in shown]
+    headers, right = list(LIST_HEADERS), list(LIST_RIGHT)
+    if any(e.status is Status.DONE for e in shown):
+        headers.append(RESULT_HEADER)
+        right.append(True)
+        for row, exp in zip(rows, shown, strict=True):
+            row.append(result_cell(exp))
     limits: dict[int, int] = {}
     if sys.stdout.isatty():
-        others = table(LIST_HEADERS, [[*r[:2], "", *r[3:]] for r in rows], LIST_RIGHT)[0]
+        others = table(headers, [[*r[:2], "", *r[3:]] for r in rows], right)[0]
         # The table without titles has a 5-cell "title" column; the rest is for titles.
         spare = shutil.get_terminal_size().columns - (len(others) - len("title"))
         limits[2] = max(TITLE_MIN, spare)
-    for line in table(LIST_HEADERS, rows, LIST_RIGHT, limits):
+    for line in table(headers, rows, right, limits):
         out(line)
-    out(f"{len(ranked)} of {plural(len(every), 'experiment')}{scope}")
+    total = plural(len(every), "experiment")
+    if len(shown) < len(ranked):
+        out(f"{len(shown)} of {len(ranked)} shown (--limit {args.limit}), of {total}{scope}")
+    else:
+        out(f"{len(shown)} of {total}{scope}")
     return 0
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from .. import __version__
+from .sorting import SORT_FIELDS
 
 PROG = "iterate-tui"
 
@@ -201,6 +202,13 @@ def _provenance_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--commit", metavar="SHA", help="the code's git commit (4-64 hex digits)")
 
 
+def _count(raw: str) -> int:
+    """A number of rows (--limit): a whole number above 0."""
+    if not (raw.strip().isascii() and raw.strip().isdigit()) or int(raw) < 1:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a whole number above 0")
+    return int(raw)
+
+
 def _tag_option(sub: argparse.ArgumentParser, text: str) -> None:
     sub.add_argument("--tag", metavar="T", action="append", default=[], help=text)
 
@@ -270,10 +278,14 @@ def build_parser() -> Parser:
         "list",
         "experiments ranked by score",
         "List experiments ranked by score = (impact x probability + w_info x information "
-        "value) / cost^alpha. By default the open ones (idea, backlog, running).",
+        "value) / cost^alpha, or in another order with --sort (the rank column stays the "
+        "rank by score). By default the open ones (idea, backlog, running). Done "
+        "experiments show their result: the mean ± sd of their values.",
         "examples:\n  iterate-tui list --status running\n  iterate-tui list --quadrant quick_win"
         "\n  iterate-tui list --status all --json | jq '.[0]'\n"
-        '  iterate-tui list --filter "tag:vision augment"',
+        '  iterate-tui list --filter "tag:vision augment"\n'
+        "  iterate-tui list --sort cost --limit 5         the five cheapest\n"
+        "  iterate-tui list --status done --sort created --reverse",
     )
     sub.add_argument(
         "--status",
@@ -295,6 +307,18 @@ def build_parser() -> Parser:
         default="",
         help='the app\'s filter: words, status: quadrant: activity: tag: tier:, "a phrase"',
     )
+    sub.add_argument(
+        "--sort",
+        metavar="FIELD",
+        type=str.lower,
+        choices=SORT_FIELDS,
+        default="score",
+        help=f"{', '.join(SORT_FIELDS)} (default: score); each its natural way first: "
+        "the highest score, impact, probability, ev, info and tier, the cheapest cost, "
+        "titles A to Z, quadrants and statuses in their order, oldest first",
+    )
+    sub.add_argument("--reverse", action="store_true", help="the other way round")
+    sub.add_argument("--limit", metavar="N", type=_count, help="only the first N")
     sub.add_argument("--json", action="store_true", help="a JSON list with every field")
 
     sub = _command(
