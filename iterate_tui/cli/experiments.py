@@ -390,19 +390,25 @@ def _float(value: float | int | None) -> float | None:
     return None if value is None else float(value)
 
 
+def show_record(exp: Experiment, settings: ProjectSettings) -> dict[str, Any]:
+    """What ``show --json`` (and ``next --json``) print: the record and the score terms."""
+    data = record(exp, settings)
+    terms = breakdown(exp, settings)
+    data["score_breakdown"] = (
+        None
+        if terms is None
+        else {**dataclasses.asdict(terms), "lines": terms.lines(settings.budget_unit)}
+    )
+    return data
+
+
 def show(args: Namespace, ctx: Context) -> int:
     repository = ctx.repository
     exp = repository.get(experiment_id(args.id))
     settings = repository.settings()
     terms = breakdown(exp, settings)
     if args.json:
-        data = record(exp, settings)
-        data["score_breakdown"] = (
-            None
-            if terms is None
-            else {**dataclasses.asdict(terms), "lines": terms.lines(settings.budget_unit)}
-        )
-        out(dumps(data))
+        out(dumps(show_record(exp, settings)))
         return 0
     out(_name(exp))
     for label, value in _field_lines(exp, settings):

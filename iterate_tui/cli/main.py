@@ -2,7 +2,8 @@
 
 Exit status: 0 done; 1 bad input, an unknown id, a move the rules refuse; 2 bad usage
 (argparse); 3 the project file cannot be used (unreadable, locked, read-only, a file
-system error). No traceback reaches the user unless ``ITERATE_TUI_DEBUG`` is set.
+system error); 4 nothing left to do (``next``: the backlog is empty). No traceback
+reaches the user unless ``ITERATE_TUI_DEBUG`` is set.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from ..store.prefetch import Prefetch
     from .context import Context
 
-OK, BAD_INPUT, USAGE, STORE = 0, 1, 2, 3
+OK, BAD_INPUT, USAGE, STORE, NOTHING_LEFT = 0, 1, 2, 3, 4
 
 #: The session backup starts at the latest this long after the app was opened (seconds),
 #: even if the app has not asked for it (see _start_session_backup).
@@ -45,6 +46,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "delete": ("experiments", "delete"),
     "list": ("experiments", "list_"),
     "show": ("experiments", "show"),
+    "next": ("queue", "next_"),
     "start": ("experiments", "start"),
     "result": ("experiments", "result"),
     "skip": ("experiments", "skip"),

@@ -44,7 +44,8 @@ examples:
   iterate-tui salvage                           or keep every readable experiment
 
 exit status: 0 done, 1 bad input or unknown id, 2 bad usage, 3 the project file cannot be
-used (unreadable, locked by another process, or from a newer iterate-tui).
+used (unreadable, locked by another process, or from a newer iterate-tui), 4 nothing left
+to do ('next': the backlog is empty, so a worker's loop ends).
 'iterate-tui COMMAND --help' explains each command."""
 
 
@@ -328,6 +329,24 @@ def build_parser() -> Parser:
     )
     sub.add_argument("id", metavar="ID")
     sub.add_argument("--json", action="store_true", help="as JSON, with the score terms")
+
+    sub = _command(
+        commands,
+        "next",
+        "the best-scored backlog experiment, for training workers",
+        "Print the id of the backlog experiment with the best score: what to run next. "
+        "With --start also start it, in one hold of the project lock, so that workers "
+        "looping on 'next --start' never take the same one. When the backlog is empty it "
+        "says so on standard error and exits with status 4, which ends such a loop.",
+        "example (a worker; start as many as you have GPUs):\n"
+        '  while id=$(iterate-tui next --start); do\n    train "$id"\n  done',
+    )
+    sub.add_argument(
+        "--start", action="store_true", help="also start it (running, its estimates frozen)"
+    )
+    sub.add_argument(
+        "--json", action="store_true", help="every field, as 'show --json' prints them"
+    )
 
     sub = _command(
         commands,
