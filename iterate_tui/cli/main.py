@@ -152,15 +152,21 @@ def _dispatch(args: Namespace) -> int:
     from .context import Context
 
     db, demo = _project_path(args)
-    prefetch = _start_prefetch(db) if args.command is None and not demo else None
-    ctx = Context(db, demo, prefetch=prefetch)
     try:
-        if args.command is None:
-            return open_app(ctx)
-        result: int = _handler(args.command)(args, ctx)
-        return result
+        prefetch = _start_prefetch(db) if args.command is None and not demo else None
+        ctx = Context(db, demo, prefetch=prefetch)
+        try:
+            if args.command is None:
+                return open_app(ctx)
+            result: int = _handler(args.command)(args, ctx)
+            return result
+        finally:
+            ctx.close()
     finally:
-        ctx.close()
+        if demo:  # a fresh copy each run: nothing of it is left behind, even on an error
+            from ..demo import discard_copy
+
+            discard_copy(db)
 
 
 def _start_prefetch(db: Path) -> Prefetch | None:
@@ -208,7 +214,9 @@ def open_app(ctx: Context) -> int:
     backup, begin_backup = _start_session_backup(ctx) if existed and not ctx.demo else (None, None)
     notes = []
     if ctx.demo:
-        notes.append(f"This is a temporary copy of the demo project: {ctx.db}")
+        notes.append(
+            f"This is a temporary copy of the demo project ({ctx.db}); it is removed when you quit."
+        )
     if store.read_only_reason:
         notes.append(store.read_only_reason)
     elif store.migrated_from is not None:

@@ -102,7 +102,7 @@ def _project_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
         "--demo",
         action="store_true",
         default=argparse.SUPPRESS if suppress else False,
-        help="work on a fresh temporary copy of the demo project",
+        help="work on a fresh temporary copy of the demo project (removed at the end)",
     )
 
 
