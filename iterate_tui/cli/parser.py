@@ -32,7 +32,12 @@ examples:
       --hypothesis "rare queues are under-fit" --tag loss      (prints the new id)
   iterate-tui list                              open experiments ranked by score
   iterate-tui list --status all --json          every experiment, for scripts
+  iterate-tui list --sort cost --limit 5        the five cheapest
   iterate-tui triage 12 quick_win               quick_win, moonshot, incremental, avoid
+  iterate-tui modify 12 --impact 3 --tag loss   prints what changed
+  iterate-tui delete 13                         asks first (--yes: does not)
+  while id=$(iterate-tui next --start); do train "$id"; done
+                                                a worker: the best backlog item each time
   iterate-tui start 12
   iterate-tui result 12 --value 0.741 --value 0.745 --outcome success --cost 5.5
   iterate-tui skip 13 --reason "superseded by #12"
@@ -281,7 +286,7 @@ def build_parser() -> Parser:
         "List experiments ranked by score = (impact x probability + w_info x information "
         "value) / cost^alpha, or in another order with --sort (the rank column stays the "
         "rank by score). By default the open ones (idea, backlog, running). Done "
-        "experiments show their result: the mean ± sd of their values.",
+        "experiments show their result: the mean +/- sd of their values.",
         "examples:\n  iterate-tui list --status running\n  iterate-tui list --quadrant quick_win"
         "\n  iterate-tui list --status all --json | jq '.[0]'\n"
         '  iterate-tui list --filter "tag:vision augment"\n'

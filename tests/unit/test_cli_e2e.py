@@ -44,6 +44,8 @@ def test_help_explains_with_examples() -> None:
         assert word in text
     for command in ("add", "list", "show", "start", "result", "skip", "triage", "export"):
         assert f"\n    {command} " in text
+    for command in ("modify", "delete", "next"):
+        assert f"\n    {command} " in text
     for command in ("import", "settings", "backups", "restore", "salvage"):
         assert f"\n    {command} " in text
     sub = iterate("result", "--help")
