@@ -121,6 +121,8 @@ def test_commands_do_not_import_textual(tmp_path: Path) -> None:
         "from iterate_tui.__main__ import main\n"
         f"main(['--db', {str(tmp_path / 'p.json')!r}, 'add', 'x'])\n"
         f"main(['--db', {str(tmp_path / 'p.json')!r}, 'list'])\n"
+        # sorted by the app's own columns (widgets.columns): still no Textual
+        f"main(['--db', {str(tmp_path / 'p.json')!r}, 'list', '--sort', 'quadrant'])\n"
         "print('textual' in sys.modules)\n"
     )
     result = subprocess.run(
