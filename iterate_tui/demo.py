@@ -4,7 +4,10 @@ The demo lives in ``data/demo.json`` at the top of the repository (made by
 ``data/make_demo.py``). A wheel ships it as ``iterate_tui/_data/demo.json`` (see the
 ``force-include`` in pyproject.toml); an editable install or a source checkout reads the
 repository's file. The shipped file is never opened for writing: ``demo_copy`` puts a copy
-in a fresh private temporary folder and the app works on that.
+in a fresh private temporary folder and the app works on that; ``discard_copy`` removes
+the folder when the command or the app ends (cli.main), whatever way it ends. A process
+killed outright cannot clean up: its folder carries its process id, and the next
+``demo_copy`` removes the folders of processes that are gone.
 """
 
 from __future__ import annotations
@@ -63,11 +66,12 @@ def _demo_bytes() -> bytes:
 def demo_copy() -> Path:
     """Copy the demo into a new private temporary folder; returns the copy's path.
 
-    The folder is ``iterate-tui-demo-*`` (mode 0700) and the file is 0600, like any
-    project the app creates. Nothing removes it afterwards: it is the user's to explore.
+    The folder is ``iterate-tui-demo-<pid>-*`` (mode 0700) and the file is 0600, like any
+    project the app creates. ``discard_copy`` removes it.
     """
     payload = _demo_bytes()
-    folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+    _sweep_orphans()
+    folder = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
     os.chmod(folder, FOLDER_MODE)
     target = folder / DEMO_NAME
     try:
@@ -83,3 +87,50 @@ def demo_copy() -> Path:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return target
+
+
+def discard_copy(copy: Path) -> None:
+    """Remove a copy made by ``demo_copy``, with its folder (lock, backups and all).
+
+    Only a folder that ``demo_copy`` makes is removed: a temporary folder named
+    ``iterate-tui-demo-*`` holding ``demo.json``, so a wrong path can never delete the
+    user's files.
+    """
+    folder = copy.parent
+    if copy.name != DEMO_NAME or not _is_demo_folder(folder):
+        raise ValueError(f"{copy} is not a copy of the demo project")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _is_demo_folder(folder: Path) -> bool:
+    return folder.name.startswith(TEMP_PREFIX) and folder.parent == Path(tempfile.gettempdir())
+
+
+def _sweep_orphans() -> None:
+    """Remove the demo folders of this user's processes that ended without cleaning up
+    (killed, or a dropped SSH session): their process id no longer runs."""
+    try:
+        entries = list(Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*-*"))
+    except OSError:
+        return
+    for folder in entries:
+        pid = folder.name.removeprefix(TEMP_PREFIX).split("-", 1)[0]
+        if not pid.isdigit() or _running(int(pid)):
+            continue
+        try:
+            if folder.is_dir() and folder.stat().st_uid == os.getuid():
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: it runs
+        return True
+    except OverflowError:
+        return False
+    return True

@@ -2,7 +2,8 @@
 
 Exit status: 0 done; 1 bad input, an unknown id, a move the rules refuse; 2 bad usage
 (argparse); 3 the project file cannot be used (unreadable, locked, read-only, a file
-system error). No traceback reaches the user unless ``ITERATE_TUI_DEBUG`` is set.
+system error); 4 nothing left to do (``next``: the backlog is empty). No traceback
+reaches the user unless ``ITERATE_TUI_DEBUG`` is set.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from ..store.prefetch import Prefetch
     from .context import Context
 
-OK, BAD_INPUT, USAGE, STORE = 0, 1, 2, 3
+OK, BAD_INPUT, USAGE, STORE, NOTHING_LEFT = 0, 1, 2, 3, 4
 
 #: The session backup starts at the latest this long after the app was opened (seconds),
 #: even if the app has not asked for it (see _start_session_backup).
@@ -41,8 +42,11 @@ FRAME_RATE = 120
 #: command -> (module in this package, function); imported only when used.
 COMMANDS: dict[str, tuple[str, str]] = {
     "add": ("experiments", "add"),
+    "modify": ("experiments", "modify"),
+    "delete": ("experiments", "delete"),
     "list": ("experiments", "list_"),
     "show": ("experiments", "show"),
+    "next": ("queue", "next_"),
     "start": ("experiments", "start"),
     "result": ("experiments", "result"),
     "skip": ("experiments", "skip"),
@@ -150,15 +154,21 @@ def _dispatch(args: Namespace) -> int:
     from .context import Context
 
     db, demo = _project_path(args)
-    prefetch = _start_prefetch(db) if args.command is None and not demo else None
-    ctx = Context(db, demo, prefetch=prefetch)
     try:
-        if args.command is None:
-            return open_app(ctx)
-        result: int = _handler(args.command)(args, ctx)
-        return result
+        prefetch = _start_prefetch(db) if args.command is None and not demo else None
+        ctx = Context(db, demo, prefetch=prefetch)
+        try:
+            if args.command is None:
+                return open_app(ctx)
+            result: int = _handler(args.command)(args, ctx)
+            return result
+        finally:
+            ctx.close()
     finally:
-        ctx.close()
+        if demo:  # a fresh copy each run: nothing of it is left behind, even on an error
+            from ..demo import discard_copy
+
+            discard_copy(db)
 
 
 def _start_prefetch(db: Path) -> Prefetch | None:
@@ -206,7 +216,9 @@ def open_app(ctx: Context) -> int:
     backup, begin_backup = _start_session_backup(ctx) if existed and not ctx.demo else (None, None)
     notes = []
     if ctx.demo:
-        notes.append(f"This is a temporary copy of the demo project: {ctx.db}")
+        notes.append(
+            f"This is a temporary copy of the demo project ({ctx.db}); it is removed when you quit."
+        )
     if store.read_only_reason:
         notes.append(store.read_only_reason)
     elif store.migrated_from is not None:

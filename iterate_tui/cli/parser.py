@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 import textwrap
-from typing import NoReturn
+from dataclasses import dataclass
+from typing import Any, NoReturn
 
 from .. import __version__
+from .sorting import SORT_FIELDS
 
 PROG = "iterate-tui"
 
@@ -29,7 +32,12 @@ examples:
       --hypothesis "rare queues are under-fit" --tag loss      (prints the new id)
   iterate-tui list                              open experiments ranked by score
   iterate-tui list --status all --json          every experiment, for scripts
-  iterate-tui triage 12 quick-win               quick-win, moonshot, incremental, avoid
+  iterate-tui list --sort cost --limit 5        the five cheapest
+  iterate-tui triage 12 quick_win               quick_win, moonshot, incremental, avoid
+  iterate-tui modify 12 --impact 3 --tag loss   prints what changed
+  iterate-tui delete 13                         asks first (--yes: does not)
+  while id=$(iterate-tui next --start); do train "$id"; done
+                                                a worker: the best backlog item each time
   iterate-tui start 12
   iterate-tui result 12 --value 0.741 --value 0.745 --outcome success --cost 5.5
   iterate-tui skip 13 --reason "superseded by #12"
@@ -41,18 +49,39 @@ examples:
   iterate-tui salvage                           or keep every readable experiment
 
 exit status: 0 done, 1 bad input or unknown id, 2 bad usage, 3 the project file cannot be
-used (unreadable, locked by another process, or from a newer iterate-tui).
+used (unreadable, locked by another process, or from a newer iterate-tui), 4 nothing left
+to do ('next': the backlog is empty, so a worker's loop ends).
 'iterate-tui COMMAND --help' explains each command."""
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse with one-line errors: ``iterate-tui: error: add: ...`` and exit status 2."""
+    """argparse with one-line errors: ``iterate-tui: error: add: ...`` and exit status 2.
+
+    A command that groups verbs (see ``Group``) prints its usage first, so that
+    ``iterate-tui curves`` alone shows which verbs there are.
+    """
+
+    #: The verbs of a command that groups several; empty for every other command.
+    verbs: list[str]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.verbs = []
 
     def error(self, message: str) -> NoReturn:
         command = self.prog.removeprefix(PROG).strip()
-        where = f"{command}: " if command else ""
-        hint = f"{PROG} {command} --help" if command else f"{PROG} --help"
-        self.exit(2, f"{PROG}: error: {where}{message} (see '{hint}')\n")
+        if self.verbs:
+            self.print_usage(sys.stderr)
+            if message.endswith("required: VERB"):
+                message = f"choose a verb: {', '.join(self.verbs)}"
+        self.exit(2, usage_error(command, message) + "\n")
+
+
+def usage_error(command: str, message: str) -> str:
+    """The one line a usage error prints (exit status 2): what is wrong, and where help is."""
+    where = f"{command}: " if command else ""
+    hint = f"{PROG} {command} --help" if command else f"{PROG} --help"
+    return f"{PROG}: error: {where}{message} (see '{hint}')"
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -78,7 +107,7 @@ def _project_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
         "--demo",
         action="store_true",
         default=argparse.SUPPRESS if suppress else False,
-        help="work on a fresh temporary copy of the demo project",
+        help="work on a fresh temporary copy of the demo project (removed at the end)",
     )
 
 
@@ -88,7 +117,10 @@ def _command(
     summary: str,
     description: str = "",
     epilog: str = "",
+    *,
+    command: str = "",
 ) -> Parser:
+    """One command (or one verb of a group: ``command`` is then "group verb")."""
     sub = commands.add_parser(
         name,
         help=summary,
@@ -96,9 +128,40 @@ def _command(
         epilog=epilog or None,
         formatter_class=_Formatter,
     )
-    sub.set_defaults(command=name)
+    sub.set_defaults(command=command or name)
     _project_options(sub, suppress=True)
     return sub
+
+
+@dataclass(frozen=True)
+class Group:
+    """A command that groups several verbs, each a sub-command of its own:
+    ``iterate-tui curves run|import|list|show``. Its help lists the verbs; without a verb
+    it prints its usage and exits 2. A verb dispatches as "group verb" (cli.main.COMMANDS).
+    """
+
+    name: str
+    parser: Parser
+    verbs: argparse._SubParsersAction[Parser]
+
+    def verb(self, name: str, summary: str, description: str = "", epilog: str = "") -> Parser:
+        self.parser.verbs.append(name)
+        return _command(
+            self.verbs, name, summary, description, epilog, command=f"{self.name} {name}"
+        )
+
+
+def add_group(
+    commands: argparse._SubParsersAction[Parser],
+    name: str,
+    summary: str,
+    description: str = "",
+    epilog: str = "",
+) -> Group:
+    """Declare a command that groups verbs; add them with ``Group.verb``."""
+    parser = _command(commands, name, summary, description, epilog)
+    verbs = parser.add_subparsers(title="verbs", metavar="VERB", parser_class=Parser, required=True)
+    return Group(name, parser, verbs)
 
 
 def _estimate_options(sub: argparse.ArgumentParser) -> None:
@@ -117,8 +180,8 @@ def _estimate_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--activity",
         metavar="A",
-        help="data-preparation, feature-engineering, model-development (default), "
-        "evaluation-debugging (a unique prefix is enough)",
+        help="data_preparation, feature_engineering, model_development (default) or "
+        "evaluation_debugging",
     )
     sub.add_argument("--tier", metavar="N", help="compute tier: 1 smoke, 2 exploratory, 3 full")
     sub.add_argument(
@@ -133,9 +196,27 @@ def _estimate_options(sub: argparse.ArgumentParser) -> None:
         help='"if this works, does it matter?" in a sentence; starting with "no" '
         "sends the idea to Avoid, skipped",
     )
+
+
+def _provenance_options(sub: argparse.ArgumentParser) -> None:
+    """Where a result came from: the training run and the code (also on modify, result)."""
     sub.add_argument(
-        "--tag", metavar="T", action="append", default=[], help="a tag (repeat for more)"
+        "--run-url",
+        metavar="URL",
+        help="the training run's page (https://wandb.ai/..., file:///runs/12)",
     )
+    sub.add_argument("--commit", metavar="SHA", help="the code's git commit (4-64 hex digits)")
+
+
+def _count(raw: str) -> int:
+    """A number of rows (--limit): a whole number above 0."""
+    if not (raw.strip().isascii() and raw.strip().isdigit()) or int(raw) < 1:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a whole number above 0")
+    return int(raw)
+
+
+def _tag_option(sub: argparse.ArgumentParser, text: str) -> None:
+    sub.add_argument("--tag", metavar="T", action="append", default=[], help=text)
 
 
 def _portfolio_epilog() -> str:
@@ -173,16 +254,57 @@ def build_parser() -> Parser:
     )
     sub.add_argument("title", metavar="TITLE")
     _estimate_options(sub)
+    _tag_option(sub, "a tag (repeat for more)")
+    _provenance_options(sub)
+
+    sub = _command(
+        commands,
+        "modify",
+        "change an experiment's estimates or text",
+        "Change any estimate or text of an experiment and print each change (old -> new). "
+        "Estimate changes are kept in its history ('show' lists them). --tag adds a tag "
+        "and --untag removes one (repeat either); its other tags stay. An empty value "
+        'clears an optional field: --run-url "", or --impact "" on an idea.',
+        "examples:\n  iterate-tui modify 12 --impact 3 --probability 45%\n"
+        '  iterate-tui modify 12 --title "Focal loss, gamma 2" --tag loss --untag draft\n'
+        "  iterate-tui modify 12 --run-url https://wandb.ai/me/p/runs/12 "
+        "--commit $(git rev-parse HEAD)",
+    )
+    sub.add_argument("id", metavar="ID")
+    sub.add_argument("--title", metavar="TEXT", help="a new title")
+    _estimate_options(sub)
+    _tag_option(sub, "add a tag (repeat for more)")
+    sub.add_argument(
+        "--untag", metavar="T", action="append", default=[], help="remove a tag (repeat for more)"
+    )
+    _provenance_options(sub)
+
+    sub = _command(
+        commands,
+        "delete",
+        "delete an experiment (asks first)",
+        "Delete an experiment and all it holds. On a terminal it asks first "
+        "('Delete #12 <title>? [y/N]'; anything but y keeps it, exit status 1); --yes "
+        "deletes without asking. Without a terminal and without --yes nothing is deleted "
+        "(exit status 2). There is no undo here: to keep a record, 'skip' it with a reason.",
+        "examples:\n  iterate-tui delete 12\n  iterate-tui delete 12 --yes        from a script",
+    )
+    sub.add_argument("id", metavar="ID")
+    sub.add_argument("-y", "--yes", action="store_true", help="delete without asking")
 
     sub = _command(
         commands,
         "list",
         "experiments ranked by score",
         "List experiments ranked by score = (impact x probability + w_info x information "
-        "value) / cost^alpha. By default the open ones (idea, backlog, running).",
-        "examples:\n  iterate-tui list --status running\n  iterate-tui list --quadrant quick-win"
+        "value) / cost^alpha, or in another order with --sort (the rank column stays the "
+        "rank by score). By default the open ones (idea, backlog, running). Done "
+        "experiments show their result: the mean +/- sd of their values.",
+        "examples:\n  iterate-tui list --status running\n  iterate-tui list --quadrant quick_win"
         "\n  iterate-tui list --status all --json | jq '.[0]'\n"
-        '  iterate-tui list --filter "tag:vision augment"',
+        '  iterate-tui list --filter "tag:vision augment"\n'
+        "  iterate-tui list --sort cost --limit 5         the five cheapest\n"
+        "  iterate-tui list --status done --sort created --reverse",
     )
     sub.add_argument(
         "--status",
@@ -196,7 +318,7 @@ def build_parser() -> Parser:
         metavar="Q",
         action="append",
         default=[],
-        help="quick-win, moonshot, incremental or avoid (repeat or use commas)",
+        help="quick_win, moonshot, incremental or avoid (repeat or use commas)",
     )
     sub.add_argument(
         "--filter",
@@ -204,6 +326,18 @@ def build_parser() -> Parser:
         default="",
         help='the app\'s filter: words, status: quadrant: activity: tag: tier:, "a phrase"',
     )
+    sub.add_argument(
+        "--sort",
+        metavar="FIELD",
+        type=str.lower,
+        choices=SORT_FIELDS,
+        default="score",
+        help=f"{', '.join(SORT_FIELDS)} (default: score); each its natural way first: "
+        "the highest score, impact, probability, ev, info and tier, the cheapest cost, "
+        "titles A to Z, quadrants and statuses in their order, oldest first",
+    )
+    sub.add_argument("--reverse", action="store_true", help="the other way round")
+    sub.add_argument("--limit", metavar="N", type=_count, help="only the first N")
     sub.add_argument("--json", action="store_true", help="a JSON list with every field")
 
     sub = _command(
@@ -213,6 +347,24 @@ def build_parser() -> Parser:
     )
     sub.add_argument("id", metavar="ID")
     sub.add_argument("--json", action="store_true", help="as JSON, with the score terms")
+
+    sub = _command(
+        commands,
+        "next",
+        "the best-scored backlog experiment, for training workers",
+        "Print the id of the backlog experiment with the best score: what to run next. "
+        "With --start also start it, in one hold of the project lock, so that workers "
+        "looping on 'next --start' never take the same one. When the backlog is empty it "
+        "says so on standard error and exits with status 4, which ends such a loop.",
+        "example (a worker; start as many as you have GPUs):\n"
+        '  while id=$(iterate-tui next --start); do\n    train "$id"\n  done',
+    )
+    sub.add_argument(
+        "--start", action="store_true", help="also start it (running, its estimates frozen)"
+    )
+    sub.add_argument(
+        "--json", action="store_true", help="every field, as 'show --json' prints them"
+    )
 
     sub = _command(
         commands,
@@ -239,6 +391,7 @@ def build_parser() -> Parser:
     )
     sub.add_argument("--cost", metavar="C", help="actual cost spent, in budget units")
     sub.add_argument("--learned", metavar="TEXT", default="", help="what was learned")
+    _provenance_options(sub)
 
     sub = _command(commands, "skip", "document and skip an experiment")
     sub.add_argument("id", metavar="ID")
@@ -282,7 +435,7 @@ def build_parser() -> Parser:
         "2 / 70%, avoid 1 / 20%). An idea becomes a backlog item.",
     )
     sub.add_argument("id", metavar="ID")
-    sub.add_argument("quadrant", metavar="QUADRANT", help="quick-win, moonshot, incremental, avoid")
+    sub.add_argument("quadrant", metavar="QUADRANT", help="quick_win, moonshot, incremental, avoid")
 
     sub = _command(
         commands,

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
+
+#: Between the words of a value: ``quick-win``, ``quick_win`` and ``Quick win`` are one.
+_SEPARATORS = re.compile(r"[\s_\-&]+")
 
 
 class Labelled(StrEnum):
@@ -14,21 +18,22 @@ class Labelled(StrEnum):
 
     @classmethod
     def parse(cls, text: str) -> Labelled:
-        """Accept the stored value, the label, or any unambiguous prefix of either."""
-        wanted = text.strip().lower().replace("-", "_").replace(" ", "_").replace("&", "and")
-        exact = [m for m in cls if wanted in (m.value, _norm(m.label))]
-        if exact:
-            return exact[0]
-        prefixed = [
-            m for m in cls if m.value.startswith(wanted) or _norm(m.label).startswith(wanted)
-        ]
-        if wanted and len(prefixed) == 1:
-            return prefixed[0]
+        """The member whose stored value or label is ``text``, spelled any common way.
+
+        Case, and ``-``, ``_``, spaces and ``&`` (or the word "and") between the words do
+        not count: ``evaluation & debugging`` and ``evaluation-debugging`` are one value.
+        Nothing is guessed from a prefix: a script's ``succes`` must be refused, not read
+        as "success". The error lists the stored values (what a script should type).
+        """
+        wanted = _words(text)
+        for member in cls:
+            if wanted and wanted in (_words(member.value), _words(member.label)):
+                return member
         raise ValueError(", ".join(m.value for m in cls))
 
 
-def _norm(label: str) -> str:
-    return label.lower().replace("-", "_").replace(" ", "_").replace("&", "and")
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in _SEPARATORS.split(text.strip().lower()) if w and w != "and")
 
 
 class Status(Labelled):

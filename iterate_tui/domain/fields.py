@@ -106,7 +106,7 @@ E = TypeVar("E", bound=Labelled)
 
 
 def choice(kind: type[E], raw: str, field: str) -> E:
-    """One member of an enum, by value, label or unambiguous prefix."""
+    """One member of an enum, by value or label (see ``Labelled.parse``: never a prefix)."""
     try:
         return kind(kind.parse(raw))
     except ValueError as exc:

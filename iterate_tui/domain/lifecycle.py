@@ -45,15 +45,17 @@ def _blank(raw: Any) -> bool:
 
 
 def parse_explore(raw: str | bool | None) -> bool | None:
-    """'explore' / 'exploit' / 'auto' (derived from the quadrant)."""
+    """'explore' / 'exploit' / 'auto' (derived from the quadrant), or the nouns.
+
+    Whole words only, like every other value: "explo" could be either."""
     if raw is None or isinstance(raw, bool):
         return raw
     word = raw.strip().lower()
     if word in ("", "auto", "default"):
         return None
-    if len(word) >= 4 and ("exploration".startswith(word) or word == "explore"):
+    if word in ("explore", "exploration"):
         return True
-    if len(word) >= 4 and ("exploitation".startswith(word) or word == "exploit"):
+    if word in ("exploit", "exploitation"):
         return False
     raise ValidationError("explore/exploit", f"{raw!r} is not one of: explore, exploit, auto")
 

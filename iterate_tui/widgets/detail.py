@@ -21,6 +21,7 @@ from ..domain.matrix import is_explore, quadrant, strategy
 from ..domain.scoring import breakdown
 from ..domain.settings import ProjectSettings
 from ..domain.text import safe_for_display
+from ..domain.wording import amount, mean_sd, plural
 
 LABEL = "bold"
 MUTED = "dim"
@@ -45,6 +46,7 @@ def _estimate(value: float | int | None, field: str) -> str:
 def describe(exp: Experiment, settings: ProjectSettings, rank: int | None = None) -> Text:
     """The detail text of one experiment."""
     q = quadrant(exp, settings)
+    unit = settings.budget_unit
     text = Text()
     text.append(f"#{exp.id} ", style=MUTED)
     text.append(_plain(exp.title), style="bold")
@@ -64,6 +66,8 @@ def describe(exp: Experiment, settings: ProjectSettings, rank: int | None = None
         text.append("tags ", style=LABEL)
         text.append(", ".join(_plain(t) for t in exp.tags))
         text.append("\n")
+    if exp.run_url or exp.commit:
+        _append_provenance(text, exp)
 
     text.append("Hypothesis ", style=LABEL)
     text.append_text(_multiline(exp.hypothesis) if exp.hypothesis else Text("—", style=MUTED))
@@ -81,7 +85,7 @@ def describe(exp: Experiment, settings: ProjectSettings, rank: int | None = None
     impact = f"impact {exp.impact} {IMPACT_LABELS[exp.impact]}" if exp.impact else "impact —"
     probability = _estimate(exp.probability, "probability")
     text.append(
-        f"{impact} · probability {probability} · cost {exp.cost:g} {settings.budget_unit}"
+        f"{impact} · probability {probability} · cost {_plain(amount(exp.cost, unit))}"
         f" · information {exp.info_value} {INFO_LABELS[exp.info_value]}\n"
     )
 
@@ -103,15 +107,11 @@ def describe(exp: Experiment, settings: ProjectSettings, rank: int | None = None
         text.append(exp.outcome.label if exp.outcome else "—")
         if exp.values:
             values = ", ".join(f"{v:g}" for v in exp.values)
-            text.append(f" · {settings.metric_name} {values}")
+            text.append(f" · {_plain(settings.metric_name)} {values}")
             if len(exp.values) > 1:
-                import statistics  # ~5 ms of imports (fractions, decimal, random) kept off start-up
-
-                mean = statistics.fmean(exp.values)
-                std = statistics.stdev(exp.values)
-                text.append(f" (mean {mean:.4g} ± {std:.2g}, {len(exp.values)} seeds)")
+                text.append(f" (mean {mean_sd(exp.values)}, {plural(len(exp.values), 'seed')})")
         if exp.actual_cost is not None:
-            text.append(f" · spent {exp.actual_cost:g} {settings.budget_unit}")
+            text.append(f" · spent {_plain(amount(exp.actual_cost, unit))}")
         text.append("\n")
         if exp.learned:
             text.append("Learned ", style=LABEL)
@@ -132,9 +132,22 @@ def describe(exp: Experiment, settings: ProjectSettings, rank: int | None = None
                 text.append(f"  ({_plain(change.reason)})", style=MUTED)
             text.append("\n")
         if len(exp.history) > 8:
-            text.append(f"  … {len(exp.history) - 8} earlier changes\n", style=MUTED)
+            text.append(f"  … {plural(len(exp.history) - 8, 'earlier change')}\n", style=MUTED)
     text.rstrip()
     return text
+
+
+def _append_provenance(text: Text, exp: Experiment) -> None:
+    """Where the result came from: the training run's page and the code's commit."""
+    if exp.run_url:
+        text.append("Run ", style=LABEL)
+        text.append(_plain(exp.run_url))
+        if exp.commit:
+            text.append(f" · commit {_plain(exp.commit)}")
+    else:
+        text.append("Commit ", style=LABEL)
+        text.append(_plain(exp.commit))
+    text.append("\n")
 
 
 class TextView(ScrollView, can_focus=True):

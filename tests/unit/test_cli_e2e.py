@@ -44,6 +44,8 @@ def test_help_explains_with_examples() -> None:
         assert word in text
     for command in ("add", "list", "show", "start", "result", "skip", "triage", "export"):
         assert f"\n    {command} " in text
+    for command in ("modify", "delete", "next"):
+        assert f"\n    {command} " in text
     for command in ("import", "settings", "backups", "restore", "salvage"):
         assert f"\n    {command} " in text
     sub = iterate("result", "--help")
@@ -119,6 +121,8 @@ def test_commands_do_not_import_textual(tmp_path: Path) -> None:
         "from iterate_tui.__main__ import main\n"
         f"main(['--db', {str(tmp_path / 'p.json')!r}, 'add', 'x'])\n"
         f"main(['--db', {str(tmp_path / 'p.json')!r}, 'list'])\n"
+        # sorted by the app's own columns (widgets.columns): still no Textual
+        f"main(['--db', {str(tmp_path / 'p.json')!r}, 'list', '--sort', 'quadrant'])\n"
         "print('textual' in sys.modules)\n"
     )
     result = subprocess.run(
@@ -131,3 +135,15 @@ def test_the_app_refuses_to_start_without_a_terminal(tmp_path: Path) -> None:
     result = iterate(db=tmp_path / "p.json")
     assert result.returncode == 2
     assert "needs a terminal" in result.stderr
+
+
+def test_delete_from_a_script_needs_yes(tmp_path: Path) -> None:
+    db = tmp_path / "p.json"
+    assert iterate("add", "Keep me", db=db).returncode == 0
+    before = db.read_bytes()
+    refused = iterate("delete", "1", db=db)  # standard input is not a terminal
+    assert refused.returncode == 2 and "add --yes" in refused.stderr
+    assert db.read_bytes() == before
+    deleted = iterate("delete", "1", "--yes", db=db)
+    assert (deleted.returncode, deleted.stdout) == (0, "#1 Keep me: deleted\n")
+    assert iterate("show", "1", db=db).returncode == 1

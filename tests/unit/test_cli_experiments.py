@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,7 +53,7 @@ def test_add_prints_only_the_new_id_and_stores_every_option(cli: Run, db_path: P
         "--info",
         "2",
         "--activity",
-        "feature",
+        "feature engineering",
         "--tier",
         "2",
         "--explore",
@@ -182,7 +184,9 @@ def test_list_shows_open_experiments_unless_asked(cli: Run, three: tuple[int, in
 def test_list_filters_by_quadrant_and_query(cli: Run, three: tuple[int, int, int]) -> None:
     quick = json.loads(cli("list", "--quadrant", "quick-win", "--json").out)
     assert [r["id"] for r in quick] == [1]
-    both = json.loads(cli("list", "--quadrant", "quick", "--quadrant", "inc", "--json").out)
+    both = json.loads(
+        cli("list", "--quadrant", "quick_win", "--quadrant", "Incremental", "--json").out
+    )
     assert [r["id"] for r in both] == [1, 2]
     words = json.loads(cli("list", "--filter", "learning", "--json").out)
     assert [r["title"] for r in words] == ["Tune learning rate"]
@@ -403,3 +407,291 @@ def test_a_file_from_a_newer_version_is_read_but_not_changed(cli: Run, db_path: 
     assert result.code == 3
     assert "newer iterate-tui" in result.err
     assert db_path.read_bytes() == before
+
+
+# -- wording -------------------------------------------------------------------------------
+def test_counts_and_amounts_read_as_english(cli: Run) -> None:
+    add(cli, "Only one", "--impact", "3", "--probability", "50%", "--cost", "1")
+    assert cli("list").out.splitlines()[-1].startswith("1 of 1 experiment ")
+    assert "  cost         1 GPU-hour\n" in cli("show", "1").out
+    assert (
+        cli(
+            "result",
+            "1",
+            "--outcome",
+            "success",
+            "--value",
+            "0.741",
+            "--value",
+            "0.745",
+            "--cost",
+            "1",
+        ).code
+        == 0
+    )
+    shown = cli("show", "1").out
+    assert "(mean 0.743 ± 0.003 over 2 seeds)" in shown
+    assert "cost spent   1 GPU-hour\n" in shown
+    add(cli, "Another", "--cost", "2")
+    assert cli("list", "--status", "all").out.splitlines()[-1] == "2 of 2 experiments"
+    assert "  cost         2 GPU-hours\n" in cli("show", "2").out
+
+
+# -- modify --------------------------------------------------------------------------------
+def test_modify_changes_estimates_and_text_and_prints_each_change(
+    cli: Run, db_path: Path, three: tuple[int, int, int]
+) -> None:
+    result = cli(
+        "modify",
+        "#1",
+        "--title",
+        "Focal loss, gamma 2",
+        "--impact",
+        "3",
+        "--probability",
+        "45%",
+        "--cost",
+        "2.5",
+        "--info",
+        "1",
+        "--activity",
+        "evaluation & debugging",
+        "--tier",
+        "2",
+        "--explore",
+        "explore",
+        "--hypothesis",
+        "rare classes",
+        "--matters",
+        "yes, +2 F1",
+    )
+    assert result.code == 0, result.err
+    assert result.err == ""
+    lines = result.out.splitlines()
+    assert lines[0] == "#1 Focal loss, gamma 2: modified"
+    assert [line.split()[0] for line in lines[1:]] == [
+        "title",
+        "impact",
+        "probability",
+        "cost",
+        "info",
+        "activity",
+        "tier",
+        "explore",
+        "hypothesis",
+        "matters",
+    ]
+    assert "  impact       4 -> 3" in lines
+    assert "  probability  70% -> 45%" in lines
+    assert "  activity     model development -> evaluation & debugging" in lines
+    assert "  explore      auto -> explore" in lines
+    assert "  hypothesis   - -> rare classes" in lines
+    exp = stored(db_path)[0]
+    assert (exp.title, exp.impact, exp.probability, exp.cost, exp.info_value) == (
+        "Focal loss, gamma 2",
+        3,
+        0.45,
+        2.5,
+        1,
+    )
+    assert (exp.activity.value, exp.tier, exp.explore) == ("evaluation_debugging", 2, True)
+    assert (exp.hypothesis, exp.matters) == ("rare classes", "yes, +2 F1")
+    # the estimate changes are in the history, as an edit in the app leaves them
+    assert [(c.field, c.old, c.new, c.reason) for c in exp.history] == [
+        ("impact", 4, 3, "edited"),
+        ("probability", 0.7, 0.45, "edited"),
+        ("cost", 1.0, 2.5, "edited"),
+        ("info_value", 0, 1, "edited"),
+    ]
+    assert "impact 4 -> 3  (edited)" in cli("show", "1").out
+
+
+def test_modify_adds_and_removes_tags(cli: Run, db_path: Path) -> None:
+    add(cli, "Tagged", "--tag", "loss", "--tag", "draft")
+    result = cli("modify", "1", "--tag", "Vision", "--untag", "draft", "--tag", "loss")
+    assert result.code == 0, result.err
+    assert "  tags  loss, draft -> loss, vision" in result.out.splitlines()
+    assert stored(db_path)[0].tags == ("loss", "vision")
+    both = cli("modify", "1", "--tag", "x", "--untag", "x")
+    assert both.code == 1 and both.err.startswith("iterate-tui: error: tag: x: both")
+    assert cli("modify", "1", "--untag", "loss", "--untag", "vision").code == 0
+    assert stored(db_path)[0].tags == ()
+
+
+def test_modify_with_nothing_to_change_is_a_usage_error(
+    cli: Run, db_path: Path, three: tuple[int, int, int]
+) -> None:
+    before = db_path.read_bytes()
+    result = cli("modify", "1")
+    assert result.code == 2
+    assert result.err == (
+        "iterate-tui: error: modify: nothing to change: give a field, like --impact 3, "
+        "--title TEXT or --tag T (see 'iterate-tui modify --help')\n"
+    )
+    assert db_path.read_bytes() == before
+
+
+def test_modify_the_same_values_changes_nothing(
+    cli: Run, db_path: Path, three: tuple[int, int, int]
+) -> None:
+    before = db_path.read_bytes()
+    result = cli("modify", "1", "--impact", "4", "--probability", "0.7")
+    assert result.code == 0
+    assert result.out == "#1 Focal loss: nothing changed (it already has those values)\n"
+    assert db_path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--impact", "9"], "impact: must be a whole number"),
+        (["--title", " "], "title: must not be empty"),
+        (["--activity", "model"], "activity: 'model' is not one of"),
+        (["--commit", "xyz"], "commit: 'xyz' is not a commit id"),
+        (["--run-url", "not a url"], "run URL: "),
+        (["--tag", "two words;"], "tag: "),
+    ],
+)
+def test_modify_refuses_a_bad_value_and_changes_nothing(
+    cli: Run, db_path: Path, three: tuple[int, int, int], options: list[str], message: str
+) -> None:
+    before = db_path.read_bytes()
+    result = cli("modify", "1", "--cost", "3", *options)
+    assert result.code == 1
+    assert result.err.startswith(f"iterate-tui: error: {message}")
+    assert db_path.read_bytes() == before
+
+
+def test_modify_an_unknown_or_triaged_experiment(cli: Run, three: tuple[int, int, int]) -> None:
+    unknown = cli("modify", "42", "--impact", "3")
+    assert unknown.code == 1 and "#42" in unknown.err
+    assert cli("triage", "3", "moonshot").code == 0
+    cleared = cli("modify", "3", "--impact", "")
+    assert cleared.code == 1 and "impact: is needed once an experiment is triaged" in cleared.err
+
+
+def test_modify_answering_no_to_does_it_matter_skips_an_idea(
+    cli: Run, db_path: Path, three: tuple[int, int, int]
+) -> None:
+    result = cli("modify", "3", "--matters", "No.")
+    assert result.code == 0
+    assert "  status       idea -> skipped" in result.out.splitlines()
+    assert "  skipped      - -> does not matter: No." in result.out.splitlines()
+    assert stored(db_path)[2].status is Status.SKIPPED
+
+
+# -- where a result came from --------------------------------------------------------------
+RUN = "https://wandb.ai/team/project/runs/12"
+
+
+def test_run_url_and_commit_on_add_modify_and_result(cli: Run, db_path: Path) -> None:
+    first = add(
+        cli,
+        "Linked",
+        "--impact",
+        "3",
+        "--probability",
+        "50%",
+        "--run-url",
+        RUN,
+        "--commit",
+        "3704D6B",
+    )
+    assert (stored(db_path)[0].run_url, stored(db_path)[0].commit) == (RUN, "3704d6b")
+    shown = cli("show", str(first)).out
+    assert f"  run          {RUN}\n" in shown and "  commit       3704d6b\n" in shown
+    record = json.loads(cli("show", str(first), "--json").out)
+    assert (record["run_url"], record["commit"]) == (RUN, "3704d6b")
+    assert json.loads(cli("list", "--json").out)[0]["run_url"] == RUN
+
+    changed = cli("modify", str(first), "--run-url", "file:///runs/12", "--commit", "")
+    assert changed.code == 0, changed.err
+    assert f"  run URL  {RUN} -> file:///runs/12" in changed.out.splitlines()
+    assert "  commit   3704d6b -> -" in changed.out.splitlines()
+    assert "commit" not in cli("show", str(first)).out.split("score")[0].split("tags")[1]
+
+    done = cli(
+        "result",
+        str(first),
+        "--outcome",
+        "success",
+        "--value",
+        "0.74",
+        "--run-url",
+        RUN,
+        "--commit",
+        "abcdef0123",
+    )
+    assert done.code == 0, done.err
+    exp = stored(db_path)[0]
+    assert exp.status is Status.DONE
+    assert (exp.run_url, exp.commit) == (RUN, "abcdef0123")
+
+
+def test_result_with_a_bad_commit_records_nothing(
+    cli: Run, db_path: Path, three: tuple[int, int, int]
+) -> None:
+    before = db_path.read_bytes()
+    result = cli("result", "1", "--outcome", "success", "--value", "0.7", "--commit", "main")
+    assert result.code == 1 and result.err.startswith("iterate-tui: error: commit: ")
+    assert db_path.read_bytes() == before
+
+
+# -- delete --------------------------------------------------------------------------------
+class Terminal(io.StringIO):
+    """Standard input that is a terminal, with what the user will type."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_delete_asks_on_a_terminal(
+    cli: Run, db_path: Path, three: tuple[int, int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", Terminal("y\n"))
+    result = cli("delete", "#2")
+    assert result.code == 0
+    assert result.err == "Delete #2 Tune learning rate? [y/N] "
+    assert result.out == "#2 Tune learning rate: deleted\n"
+    assert [e.id for e in stored(db_path)] == [1, 3]
+
+
+@pytest.mark.parametrize("answer", ["\n", "n\n", "no\n", "maybe\n", ""])
+def test_delete_keeps_it_unless_the_answer_is_yes(
+    cli: Run,
+    db_path: Path,
+    three: tuple[int, int, int],
+    monkeypatch: pytest.MonkeyPatch,
+    answer: str,
+) -> None:
+    before = db_path.read_bytes()
+    monkeypatch.setattr(sys, "stdin", Terminal(answer))
+    result = cli("delete", "2")
+    assert result.code == 1
+    assert result.err == "Delete #2 Tune learning rate? [y/N] #2 Tune learning rate: not deleted\n"
+    assert result.out == ""
+    assert db_path.read_bytes() == before
+
+
+def test_delete_without_a_terminal_needs_yes(
+    cli: Run, db_path: Path, three: tuple[int, int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("y\n"))  # piped: never read as an answer
+    before = db_path.read_bytes()
+    refused = cli("delete", "2")
+    assert refused.code == 2
+    assert refused.err == (
+        "iterate-tui: error: delete: nothing deleted: there is no terminal to ask on; add "
+        "--yes to delete #2 without asking (see 'iterate-tui delete --help')\n"
+    )
+    assert db_path.read_bytes() == before
+    done = cli("delete", "2", "--yes")
+    assert (done.code, done.out, done.err) == (0, "#2 Tune learning rate: deleted\n", "")
+    assert [e.id for e in stored(db_path)] == [1, 3]
+
+
+def test_delete_an_unknown_id(cli: Run, three: tuple[int, int, int]) -> None:
+    result = cli("delete", "42", "--yes")
+    assert result.code == 1
+    assert result.err.startswith("iterate-tui: error: there is no experiment #42")
+    assert cli("delete", "42").code == 1  # said before asking anything

@@ -82,7 +82,7 @@ def test_settings_set_validates_and_saves(cli: Run, db_path: Path) -> None:
         "--set",
         "probability_threshold=60%",
         "--set",
-        "phase=mid",
+        "phase=Middle",
     )
     assert result.code == 0, result.err
     data = json.loads(cli("settings", "--json").out)
@@ -538,9 +538,10 @@ def test_the_app_on_the_demo_says_it_is_a_copy(
 ) -> None:
     assert main(["--demo"]) == 0
     notice = app_runs[0]["notice"]
-    assert "temporary copy of the demo" in notice
-    db = Path(notice.rsplit(": ", 1)[1])
-    assert db.exists() and list_backups(db) == []
+    assert "temporary copy of the demo" in notice and "removed when you quit" in notice
+    db = Path(notice.split("(", 1)[1].split(")", 1)[0])
+    assert app_runs[0]["repository"].store.path == db
+    assert not db.parent.exists()  # removed when the app ended (no session backup either)
 
 
 def test_the_app_needs_a_terminal(cli: Run) -> None:

@@ -57,7 +57,7 @@ class TestCreate:
             probability="40%",
             cost="2.5",
             info_value="2",
-            activity="feature eng",
+            activity="feature engineering",
             tier="2",
             explore="explore",
             tags="Vision, #NLP",
@@ -118,7 +118,6 @@ class TestCreate:
             ("auto", None),
             ("explore", True),
             ("EXPLORATION", True),
-            ("explor", True),
             ("exploit", False),
             ("exploitation", False),
         ],
@@ -126,7 +125,7 @@ class TestCreate:
     def test_parse_explore(self, raw: str | bool | None, expected: bool | None) -> None:
         assert lifecycle.parse_explore(raw) is expected
 
-    @pytest.mark.parametrize("raw", ["exp", "ex", "yes"])
+    @pytest.mark.parametrize("raw", ["exp", "ex", "explor", "yes"])
     def test_parse_explore_refuses_ambiguous(self, raw: str) -> None:
         with pytest.raises(ValidationError):
             lifecycle.parse_explore(raw)
@@ -244,7 +243,13 @@ class TestEdit:
     def test_other_fields_leave_no_history(self) -> None:
         exp = lifecycle.edit(
             new(),
-            {"title": "Renamed", "hypothesis": "h", "tags": ["a"], "tier": 2, "activity": "data"},
+            {
+                "title": "Renamed",
+                "hypothesis": "h",
+                "tags": ["a"],
+                "tier": 2,
+                "activity": "data-preparation",
+            },
             S,
             T1,
         )

@@ -230,7 +230,8 @@ class TestFilterParse:
 
     def test_every_key(self) -> None:
         f = Filter.parse(
-            "status:idea quadrant:moonshot activity:eval tag:Vision tier:1 Augment mixup"
+            "status:idea quadrant:moonshot activity:evaluation-debugging tag:Vision tier:1 "
+            "Augment mixup"
         )
         assert f.statuses == {Status.IDEA}
         assert f.quadrants == {Quadrant.MOONSHOT}
@@ -241,14 +242,14 @@ class TestFilterParse:
         assert not f.is_empty
 
     def test_comma_separated_values(self) -> None:
-        f = Filter.parse("status:idea,backlog quadrant:quick,inc tier:1,2 tag:a,b")
+        f = Filter.parse("status:idea,backlog quadrant:quick-win,incremental tier:1,2 tag:a,b")
         assert f.statuses == {Status.IDEA, Status.BACKLOG}
         assert f.quadrants == {Quadrant.QUICK_WIN, Quadrant.INCREMENTAL}
         assert f.tiers == {1, 2}
         assert f.tags == {"a", "b"}
 
     def test_key_prefixes_and_case(self) -> None:
-        f = Filter.parse("St:running Q:avoid act:data ta:nlp ti:3")
+        f = Filter.parse("St:running Q:avoid act:data_preparation ta:nlp ti:3")
         assert f.statuses == {Status.RUNNING}
         assert f.quadrants == {Quadrant.AVOID}
         assert f.activities == {Activity.DATA_PREPARATION}
@@ -322,21 +323,21 @@ class TestFilterMatches:
         )
         match = Filter.parse
         assert match("").matches(e, DEFAULTS)
-        assert match("status:backlog quadrant:moon activity:model tag:vision tier:2").matches(
-            e, DEFAULTS
-        )
+        assert match(
+            "status:backlog quadrant:moonshot activity:model-development tag:vision tier:2"
+        ).matches(e, DEFAULTS)
         assert match("vit attention GAP").matches(e, DEFAULTS)
         assert match("tag:vision,arch").matches(e, DEFAULTS)  # all tags must be present
         assert not match("tag:vision,nlp").matches(e, DEFAULTS)
         assert not match("status:idea").matches(e, DEFAULTS)
-        assert not match("quadrant:quick").matches(e, DEFAULTS)
-        assert not match("activity:data").matches(e, DEFAULTS)
+        assert not match("quadrant:quick_win").matches(e, DEFAULTS)
+        assert not match("activity:data_preparation").matches(e, DEFAULTS)
         assert not match("tier:3").matches(e, DEFAULTS)
         assert not match("vit transformer").matches(e, DEFAULTS)
 
     def test_quadrant_filter_uses_the_thresholds(self) -> None:
         e = exp(3, 0.5)
-        assert Filter.parse("quadrant:quick").matches(e, DEFAULTS)
+        assert Filter.parse("quadrant:Quick-Win").matches(e, DEFAULTS)
         strict = ProjectSettings(impact_threshold=4, probability_threshold=0.6)
         assert Filter.parse("quadrant:avoid").matches(e, strict)
 
