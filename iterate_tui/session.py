@@ -334,16 +334,19 @@ class ProjectSession:
         values: list[str] | list[float],
         actual_cost: str | float | None = None,
         learned: str = "",
+        links: Mapping[str, str] | None = None,
     ) -> Experiment:
-        return self._change(
-            exp_id,
-            f"finish #{exp_id}",
-            lambda exp: lifecycle.finish(exp, outcome, values, self.clock(), actual_cost, learned),
-        )
+        """Record the result; ``links``: the run URL and commit that produced it, saved in
+        the same change."""
 
-    def skip(
-        self, exp_id: int, reason: str, actual_cost: str | float | None = None
-    ) -> Experiment:
+        def finished(exp: Experiment) -> Experiment:
+            now = self.clock()
+            linked = lifecycle.edit(exp, links, self.settings, now) if links else exp
+            return lifecycle.finish(linked, outcome, values, now, actual_cost, learned)
+
+        return self._change(exp_id, f"finish #{exp_id}", finished)
+
+    def skip(self, exp_id: int, reason: str, actual_cost: str | float | None = None) -> Experiment:
         """Document and skip; ``actual_cost``: what was spent before giving up."""
         return self._change(
             exp_id,

@@ -13,7 +13,7 @@ import sys
 from argparse import Namespace
 from typing import Any
 
-from ..domain import fields, lifecycle
+from ..domain import fields
 from ..domain.enums import (
     IMPACT_LABELS,
     INFO_LABELS,
@@ -452,12 +452,10 @@ def result(args: Namespace, ctx: Context) -> int:
     outcome = fields.choice(Outcome, args.outcome, "outcome")
     # Split on spaces only: "0,741" must be refused, not read as two values.
     values = [v for item in args.value for v in item.split()]
-    # Checked before anything is written: the result and its links are saved together.
-    provenance = lifecycle.parse_fields(_given(args, PROVENANCE_OPTIONS))
+    # The result and its links are one change (one entry for undo).
+    provenance = _given(args, PROVENANCE_OPTIONS)
     with ctx.change() as session:
-        exp = session.finish(exp_id, outcome, values, args.cost, args.learned)
-        if provenance:
-            exp = session.edit(exp_id, provenance)
+        exp = session.finish(exp_id, outcome, values, args.cost, args.learned, provenance)
     shown = ", ".join(f"{v:g}" for v in exp.values) or "no values"
     out(f"{_name(exp)}: done, {outcome.label} ({shown})")
     return 0

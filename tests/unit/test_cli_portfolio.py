@@ -65,7 +65,7 @@ def project(cli: Run) -> Run:
         "add",
         "[bold]Relabel[/] billing tickets",
         *("--impact", "4", "--probability", "70%", "--cost", "2"),
-        *("--activity", "data", "--explore", "explore"),
+        *("--activity", "data_preparation", "--explore", "explore"),
     )
     ok(cli, "triage", "3", "quick-win")
     ok(cli, "add", "Port to JAX", "--impact", "1", "--probability", "20%", "--cost", "12")
@@ -272,5 +272,5 @@ def test_session_promote_refused_records_nothing(repo: Repository) -> None:
     exp = session.add({"title": "Not run yet"})
     with pytest.raises(TransitionError):
         session.promote(exp.id)
-    assert session.last_change is not None and session.last_change.description == f"add #{exp.id}"
+    assert [entry.description for entry in session.journal()] == [f"add #{exp.id}"]
     assert repo.count() == 1

@@ -466,7 +466,7 @@ def done_experiment(**values: object) -> Experiment:
             "probability": 0.6,
             "cost": 2,
             "info_value": 2,
-            "activity": "feature",
+            "activity": "feature_engineering",
             "explore": "explore",
             "tags": "aug, vision",
             **values,
