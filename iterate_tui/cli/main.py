@@ -53,6 +53,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "triage": ("experiments", "triage"),
     "portfolio": ("portfolio", "portfolio"),
     "promote": ("portfolio", "promote"),
+    "undo": ("journal", "undo"),
     "export": ("transfer", "export"),
     "import": ("transfer", "import_"),
     "settings": ("settings", "settings"),

@@ -439,6 +439,33 @@ def build_parser() -> Parser:
 
     sub = _command(
         commands,
+        "undo",
+        "take back the last change (from the app or a command)",
+        "Take back the newest change that can still be undone, whoever made it (the app "
+        "or a command): the journal in the project file keeps the last 300 changes, before "
+        "and after. A change is not undone if what it changed was changed again since "
+        "(it is then skipped, and the next undo goes on with the one before). The app's u "
+        "takes back only the app's own changes.",
+        "examples:\n  iterate-tui undo\n  iterate-tui undo --list          the last changes\n"
+        "  iterate-tui undo --by command    the newest change made from the command line",
+    )
+    sub.add_argument(
+        "--by",
+        choices=("app", "command"),
+        help="only a change made from the app, or only one made from the command line",
+    )
+    sub.add_argument(
+        "--list",
+        metavar="N",
+        type=int,
+        nargs="?",
+        const=20,
+        dest="list_count",
+        help="show the last N changes (20 if N is left out) instead of undoing one",
+    )
+
+    sub = _command(
+        commands,
         "export",
         "write every experiment to standard output",
         "Write every experiment, with every field, as JSON (a list) or CSV (one row each).",
