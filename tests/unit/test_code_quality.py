@@ -1,5 +1,6 @@
-"""Lint, format and types are part of the suite, so the README's one test command checks
-them too (ruff on everything, mypy --strict on domain/ and store/)."""
+"""Lint, format, types and layering are part of the suite, so the README's one test command
+checks them too (ruff on everything, mypy --strict on the whole package, import-linter's
+contracts in pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,14 @@ def test_ruff_format() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_strict_on_domain_and_store() -> None:
+def test_mypy_strict_on_the_whole_package() -> None:
     result = run(sys.executable, "-m", "mypy")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_layers_and_no_import_circles() -> None:
+    """import-linter: arrows point down only, TinyDB stays in the store, Textual stays out
+    of the domain, the store and the session, and no two sibling modules import each
+    other, even through others."""
+    result = run(tool("lint-imports"), "--no-cache")
     assert result.returncode == 0, result.stdout + result.stderr
