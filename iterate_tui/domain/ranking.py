@@ -52,6 +52,13 @@ def rank(experiments: Iterable[Experiment], settings: ProjectSettings) -> list[E
 
 
 FILTER_KEYS = ("status", "quadrant", "activity", "tag", "tier")
+_EXAMPLES = {
+    "status": "status:idea",
+    "quadrant": "quadrant:quick_win",
+    "activity": "activity:data_preparation",
+    "tag": "tag:labels",
+    "tier": "tier:1",
+}
 
 #: A phrase in double quotes (the closing one may be left off at the end), or a word.
 _FILTER_TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
@@ -103,11 +110,13 @@ class Filter:
                     words.append(phrase.strip().lower())
                 continue
             key, sep, value = token.partition(":")
-            if not sep or not value:
+            key = key.lower()
+            matches = [k for k in FILTER_KEYS if k.startswith(key)] if key else []
+            if not sep or (not value and len(matches) != 1):
                 words.append(token.lower())
                 continue
-            key = key.lower()
-            matches = [k for k in FILTER_KEYS if k.startswith(key)]
+            if not value:  # "status:" alone: half typed, or a value left out
+                raise ValidationError(matches[0], f"give a value, like {_EXAMPLES[matches[0]]}")
             if len(matches) != 1:
                 raise ValidationError(
                     "filter",

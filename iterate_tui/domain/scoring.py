@@ -10,6 +10,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .wording import amount
+
 if TYPE_CHECKING:
     from .experiment import Experiment
     from .settings import ProjectSettings
@@ -53,14 +55,14 @@ class ScoreBreakdown:
     score: float
 
     def lines(self, cost_unit: str = "") -> list[str]:
-        unit = f" {cost_unit}" if cost_unit else ""
+        cost = amount(self.cost, cost_unit)
         return [
             f"expected value  = impact {self.impact} x probability {self.probability:.0%}"
             f" = {self.expected_value:.2f}",
             f"information     = {self.w_info:g} x {self.info_value} = {self.info_term:.2f}",
             f"value           = {self.expected_value:.2f} + {self.info_term:.2f}"
             f" = {self.numerator:.2f}",
-            f"cost factor     = cost {self.cost:g}{unit} ^ {self.alpha:g} = {self.divisor:.3g}",
+            f"cost factor     = cost {cost} ^ {self.alpha:g} = {self.divisor:.3g}",
             f"score           = {self.numerator:.2f} / {self.divisor:.3g} = {self.score:.3f}",
         ]
 

@@ -26,6 +26,12 @@ from .experiments import ExperimentActions
 #: Rows shown before every experiment is built: more than any terminal has lines.
 PREVIEW_ROWS = FIRST_ROWS
 
+NO_MATCH = "No experiments match the filter: esc clears it (status:all shows done ones too)."
+NOTHING_YET = 'No experiments yet. n adds the first one; from a script: iterate-tui add "title".'
+NOTHING_OPEN = (
+    "Nothing open: every experiment is done or skipped. n adds one; /status:all shows all."
+)
+
 
 class FilterBox(TypedInput):
     """The filter's text box. Enter (apply) and escape (clear) close it and give the table
@@ -61,15 +67,16 @@ class BacklogScreen(ExperimentActions, mode="backlog"):
         with Vertical(id="backlog"):
             yield Static("", id="backlog-status")
             yield FilterBox(
-                placeholder="filter: words, status:idea quadrant:moonshot activity:data "
-                "tag:x tier:1, status:all  (enter applies, esc clears)",
+                placeholder="filter: words, status:idea quadrant:moonshot "
+                "activity:data_preparation tag:x tier:1 status:all  (enter applies, esc clears)",
                 id="filter",
                 compact=True,
             )
+            yield Static("", id="filter-problem")
             yield ExperimentTable(
                 narrow_columns=BACKLOG_NARROW_COLUMNS,
                 id="backlog-table",
-                empty_text="No experiments match.",
+                empty_text=NO_MATCH,
             )
             with Horizontal(id="backlog-bottom"):
                 yield DetailPane(id="detail")
@@ -111,6 +118,9 @@ class BacklogScreen(ExperimentActions, mode="backlog"):
         else:
             self._preview_shown = None
             rows = [e for e in self.session.experiments() if self.shows(e, settings)]
+        self.table.empty_text = (
+            NOTHING_YET if not self.total else NO_MATCH if self.filter_text else NOTHING_OPEN
+        )
         self.table.set_rows(rows, settings)
         self.update_status()
         self.show_detail(self.table.current)
@@ -183,34 +193,48 @@ class BacklogScreen(ExperimentActions, mode="backlog"):
         self.set_focus(box)
 
     def close_filter(self, *, apply: bool) -> None:
-        """Enter (apply the text) or escape (clear the filter) in the filter box."""
+        """Enter (apply the text) or escape (clear the filter) in the filter box. A filter
+        that cannot be read keeps the box open, saying why (as `list --filter` does)."""
         if not apply:
             self.action_clear_filter()
             return
         box = self.query_one("#filter", Input)
-        self._apply_filter(box.value)
+        problem = self._apply_filter(box.value)
+        if problem is not None:
+            self.notify(problem, severity="error", markup=False)
+            return
+        self._show_filter_problem(None)
         box.display = False
         self.set_focus(self.table)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        # Live filtering stays instant for modest projects; big ones filter on enter.
+        # Live filtering stays instant for modest projects; big ones filter on enter. What
+        # cannot be read is said under the box at once, whatever the size.
         if self.session.count() <= 2_000:
-            self._apply_filter(event.value, quiet=True)
+            self._show_filter_problem(self._apply_filter(event.value))
+        else:
+            self._show_filter_problem(_problem_of(event.value))
 
-    def _apply_filter(self, query: str, quiet: bool = False) -> None:
+    def _apply_filter(self, query: str) -> str | None:
+        """Show the rows the filter matches; what is wrong with it (nothing is changed)."""
         try:
             parsed = Filter.parse(query)
         except ValidationError as exc:
-            if not quiet:
-                self.notify(str(exc), severity="error", markup=False)
-            return
+            return str(exc)
         self.filter = parsed
         self.filter_text = query.strip()
         self.refresh_view()
+        return None
+
+    def _show_filter_problem(self, problem: str | None) -> None:
+        line = self.query_one("#filter-problem", Static)
+        line.display = problem is not None
+        line.update(Text(problem or "", no_wrap=True, overflow="ellipsis"))
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
+        self._show_filter_problem(None)
         if box.display:
             box.display = False
             self.set_focus(self.table)
@@ -265,3 +289,11 @@ class BacklogScreen(ExperimentActions, mode="backlog"):
         else:
             self.set_focus(detail)
             self.maximize(detail, container=False)
+
+
+def _problem_of(query: str) -> str | None:
+    try:
+        Filter.parse(query)
+    except ValidationError as exc:
+        return str(exc)
+    return None

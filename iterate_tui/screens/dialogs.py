@@ -68,9 +68,12 @@ class _Form(Dialog[Any]):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        problems = self.refresh_state()
-        if problems:
-            self.notify(problems[0], severity="error")
+        if self.refresh_state():
+            # Said in the form itself, not in a toast over its buttons: the cursor goes to
+            # the first field to mend.
+            bad = [field for field in self.query(Input) if field.has_class("-invalid")]
+            if bad:
+                self.set_focus(bad[0])
             return
         self.dismiss(self.result())
 
@@ -108,21 +111,20 @@ class ResultForm(_Form):
                     id="outcome",
                     compact=True,
                 )
-                yield Label(self.settings.metric_name[:18])
+                # The metric's name and the budget's unit are typed by the user: plain text.
+                yield Label(Text(self.settings.metric_name[:18]))
                 yield TypedInput(
                     placeholder="one value per seed: 0.741 0.745 0.739",
                     id="values",
                     compact=True,
                     validators=[DomainValidator(parse_values)],
                 )
-                yield Label(f"Spent ({self.settings.budget_unit})"[:18])
+                yield Label(Text(f"Spent ({self.settings.budget_unit})"[:18]))
                 yield TypedInput(
                     f"{self.exp.cost:g}",
                     id="actual_cost",
                     compact=True,
-                    validators=[
-                        DomainValidator(lambda v: fields.non_negative(v, "spent"), blank_ok=True)
-                    ],
+                    validators=[DomainValidator(_spent, blank_ok=True)],
                 )
                 yield Label("Learned")
                 yield TypedInput(
@@ -130,6 +132,22 @@ class ResultForm(_Form):
                     id="learned",
                     compact=True,
                     validators=[DomainValidator(lambda v: text.note(v, "learned"))],
+                )
+                yield Label("Run URL")
+                yield TypedInput(
+                    self.exp.run_url,
+                    placeholder="where the training run is tracked (optional)",
+                    id="run_url",
+                    compact=True,
+                    validators=[DomainValidator(fields.run_url)],
+                )
+                yield Label("Commit")
+                yield TypedInput(
+                    self.exp.commit,
+                    placeholder="the code's git commit (optional)",
+                    id="commit",
+                    compact=True,
+                    validators=[DomainValidator(fields.commit)],
                 )
             yield from self.buttons()
 
@@ -153,15 +171,19 @@ class ResultForm(_Form):
             "values": parse_values(self.query_one("#values", Input).value),
             "actual_cost": self.query_one("#actual_cost", Input).value,
             "learned": self.query_one("#learned", Input).value,
+            "links": {
+                name: self.query_one(f"#{name}", Input).value for name in ("run_url", "commit")
+            },
         }
 
 
 class ReasonForm(_Form):
-    """Document and skip: why is it not worth running?"""
+    """Document and skip: why is it not worth running, and what was spent on it so far."""
 
-    def __init__(self, exp: Experiment) -> None:
+    def __init__(self, exp: Experiment, settings: ProjectSettings) -> None:
         super().__init__()
         self.exp = exp
+        self.settings = settings
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form", classes="-narrow"):
@@ -174,10 +196,24 @@ class ReasonForm(_Form):
                     compact=True,
                     validators=[DomainValidator(_required_reason)],
                 )
+                yield Label(Text(f"Spent ({self.settings.budget_unit})"[:18]))
+                yield TypedInput(
+                    placeholder="what it cost before giving up (optional)",
+                    id="actual_cost",
+                    compact=True,
+                    validators=[DomainValidator(_spent, blank_ok=True)],
+                )
             yield from self.buttons()
 
-    def result(self) -> str:
-        return self.query_one("#reason", Input).value
+    def result(self) -> dict[str, str]:
+        return {
+            "reason": self.query_one("#reason", Input).value,
+            "actual_cost": self.query_one("#actual_cost", Input).value,
+        }
+
+
+def _spent(value: str) -> float:
+    return fields.non_negative(value, "spent")
 
 
 def _required_reason(value: str) -> str:

@@ -98,7 +98,7 @@ class ExperimentForm(Dialog[dict[str, Any] | None]):
                         DomainValidator(fields.probability, blank_ok=not self.require_estimates)
                     ],
                 )
-                yield Label(f"Cost ({unit})")
+                yield Label(Text(f"Cost ({unit})"[:18]))
                 yield TypedInput(
                     f"{exp.cost:g}" if exp else "1",
                     id="cost",
@@ -149,6 +149,22 @@ class ExperimentForm(Dialog[dict[str, Any] | None]):
                     compact=True,
                     validators=[DomainValidator(_tags_parse)],
                 )
+                yield Label("Run URL")
+                yield TypedInput(
+                    exp.run_url if exp else "",
+                    placeholder="where the training run is tracked (optional)",
+                    id="run_url",
+                    compact=True,
+                    validators=[DomainValidator(fields.run_url)],
+                )
+                yield Label("Commit")
+                yield TypedInput(
+                    exp.commit if exp else "",
+                    placeholder="the code's git commit (optional)",
+                    id="commit",
+                    compact=True,
+                    validators=[DomainValidator(fields.commit)],
+                )
             yield Static("", id="form-problems")
             with Horizontal(id="form-buttons"):
                 yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
@@ -182,7 +198,16 @@ class ExperimentForm(Dialog[dict[str, Any] | None]):
     def values(self) -> dict[str, Any]:
         raw: dict[str, Any] = {
             name: self.query_one(f"#{name}", Input).value
-            for name in ("title", "hypothesis", "matters", "impact", "probability", "cost")
+            for name in (
+                "title",
+                "hypothesis",
+                "matters",
+                "impact",
+                "probability",
+                "cost",
+                "run_url",
+                "commit",
+            )
         }
         raw["tags"] = self.query_one("#tags", Input).value
         for name in ("info_value", "activity", "tier", "explore"):
@@ -195,9 +220,12 @@ class ExperimentForm(Dialog[dict[str, Any] | None]):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        problems = self._problems()
-        if problems:
-            self.notify(problems[0], severity="error")
+        if self._problems():
+            # Said in the form itself, not in a toast over its buttons: the cursor goes to
+            # the first field to mend.
+            self.set_focus(
+                next(field for field in self.query(Input) if field.has_class("-invalid"))
+            )
             return
         self.dismiss(self.values())
 

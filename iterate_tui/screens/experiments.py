@@ -197,16 +197,17 @@ class ExperimentActions(ModeScreen):
         if exp is None:
             return
 
-        def skipped(reason: str | None) -> None:
-            if reason is None:
+        def skipped(result: dict[str, str] | None) -> None:
+            if result is None:
                 return
-            new = self.change(lambda: self.session.skip(exp.id, reason))
+            new = self.change(lambda: self.session.skip(exp.id, **result))
             if new is not None:
-                self.say(f"Skipped #{exp.id}: {new.skip_reason}")
+                spent = "" if new.actual_cost is None else f" ({new.actual_cost:g} spent)"
+                self.say(f"Skipped #{exp.id}{spent}: {new.skip_reason}")
 
         from .dialogs import ReasonForm
 
-        self.app.push_screen(ReasonForm(exp), skipped)
+        self.app.push_screen(ReasonForm(exp, self.session.settings), skipped)
 
     @writing
     def action_delete(self) -> None:

@@ -47,11 +47,11 @@ def section_text(title: str, items: Iterable[Command], intro: str = "") -> Text:
     text.append(f"{title}\n", style="bold")
     if intro:
         text.append(f"{intro}\n", style="dim")
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for command in items:
-        if command.id in seen:
+        if (command.id, command.keys) in seen:
             continue
-        seen.add(command.id)
+        seen.add((command.id, command.keys))
         text.append(f"  {command.display_keys:<{KEY_WIDTH}}", style="bold")
         text.append(f" {command.verb}\n")
     text.rstrip()

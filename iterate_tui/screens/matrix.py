@@ -152,6 +152,8 @@ class MatrixScreen(ExperimentActions, mode="matrix"):
         self.show_selected(self.current())
 
     def show_selected(self, exp: Experiment | None) -> None:
+        """The selected experiment's figures first (they fit at 80 columns), its title after,
+        cut to fit."""
         text = Text(no_wrap=True, overflow="ellipsis")
         if exp is None:
             text.append(" Nothing selected in this quadrant.", style="dim")
@@ -159,14 +161,15 @@ class MatrixScreen(ExperimentActions, mode="matrix"):
             settings = self.session.settings
             ev = expected_value(exp)
             value = score(exp, settings)
-            text.append(f" #{exp.id} ", style="dim")
+            text.append(f" #{exp.id} ", style="bold")
+            if ev is not None and value is not None and exp.probability is not None:
+                text.append(
+                    f"impact {exp.impact} · {exp.probability:.0%} · EV {ev:.2f}"
+                    f" · score {value:.2f} · {exp.status.label}  "
+                )
+            else:
+                text.append(f"{exp.status.label}  ")
             text.append(safe_for_display(exp.title), style="bold")
-            text.append(
-                f"  impact {exp.impact} · probability {exp.probability:.0%}"
-                f" · EV {ev:.2f} · score {value:.2f} · {exp.status.label}"
-                if ev is not None and value is not None
-                else f"  {exp.status.label}"
-            )
         self.query_one("#matrix-selected", Static).update(text, layout=False)
 
     # -- focus between quadrants ------------------------------------------------------------

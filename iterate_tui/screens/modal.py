@@ -66,6 +66,10 @@ class Dialog(ModalScreen[ScreenResultType]):
         width: 90;
         max-width: 100%;
         height: 90%;
+        /* The scrollbar's room is kept from the start: the text is measured at the width
+           it is drawn at, so the last lines are not cut off when the scrollbar appears. */
+        scrollbar-gutter: stable;
+        scrollbar-size-vertical: 1;
         border: round $primary;
         background: $surface;
         padding: 0 1;

@@ -22,6 +22,7 @@ from ..domain.experiment import Experiment, Verdict
 from ..domain.matrix import quadrant
 from ..domain.settings import ProjectSettings
 from ..domain.text import safe_for_display
+from ..domain.wording import amount
 from ..session import ProjectChanged
 from ..widgets.detail import TextView
 from ..widgets.keypad import TriageKeypad
@@ -50,7 +51,7 @@ def idea_card(exp: Experiment, settings: ProjectSettings) -> Text:
     text.append(safe_for_display(exp.title), style="bold")
     text.append("\n")
     facts = [exp.activity.label, f"tier {exp.tier} {TIER_LABELS[exp.tier]}"]
-    facts.append(f"cost {exp.cost:g} {settings.budget_unit}")
+    facts.append(f"cost {amount(exp.cost, safe_for_display(settings.budget_unit))}")
     facts.append(f"information {exp.info_value} {INFO_LABELS[exp.info_value]}")
     if exp.tags:
         facts.append("tags " + ", ".join(safe_for_display(t) for t in exp.tags))
@@ -208,21 +209,24 @@ class TriageScreen(ExperimentActions, mode="triage"):
         self.query_one("#inbox-last", Static).update(self._last_line(settings), layout=False)
 
     def _last_line(self, settings: ProjectSettings) -> Text:
+        """The idea triaged last, what the nudges act on: where it went and its estimates
+        first, so that they show at 80 columns; the title last, cut to fit."""
         text = Text(no_wrap=True, overflow="ellipsis")
         last = self.last
         if last is None:
             text.append(" Triaged ideas leave the inbox; the last one shows here.", style="dim")
             return text
         q = quadrant(last, settings)
-        text.append(" Last: ", style="bold")
-        text.append(f"#{last.id} ")
-        text.append(safe_for_display(last.title))
+        text.append(f" Last #{last.id}", style="bold")
         if last.status is Status.SKIPPED:
             text.append(" → skipped", style="bold")
         elif q is not None:
             text.append(f" → {q.label}", style="bold")
         if last.impact is not None and last.probability is not None:
-            text.append(f"  impact {last.impact}, probability {last.probability:.0%}")
+            text.append(f" · impact {last.impact} · {last.probability:.0%}", style="bold")
+            text.append("  (+/- impact, </> probability)", style="dim")
+        text.append("  ")
+        text.append(safe_for_display(last.title))
         return text
 
     # -- keys -------------------------------------------------------------------------------

@@ -61,7 +61,10 @@ def _quadrant_order(exp: Experiment, settings: ProjectSettings) -> int | None:
 
 _STATUS_ORDER = {s: i for i, s in enumerate(Status)}
 
-RANK = Column("rank", "#", 4, lambda e, s: "", None, right=True)
+#: The place in the ranking (drawn by the table: it moves when other rows do).
+RANK = Column("rank", "Rank", 5, lambda e, s: "", None, right=True)
+#: The experiment's own number, as every message, form and command names it ("#12").
+ID = Column("id", "ID", 3, lambda e, s: f"#{e.id}", lambda e, s: e.id, True, False)
 TITLE = Column(
     "title", "Title", 0, lambda e, s: e.title, lambda e, s: e.title.casefold(), False, False
 )
@@ -94,7 +97,20 @@ STATUS = Column(
 )
 TIER = Column("tier", "T", 1, lambda e, s: str(e.tier), lambda e, s: e.tier, right=True)
 
-BACKLOG_COLUMNS = (RANK, TITLE, QUADRANT, IMPACT, PROBABILITY, EV, INFO, COST, SCORE, STATUS, TIER)
+BACKLOG_COLUMNS = (
+    RANK,
+    ID,
+    TITLE,
+    QUADRANT,
+    IMPACT,
+    PROBABILITY,
+    EV,
+    INFO,
+    COST,
+    SCORE,
+    STATUS,
+    TIER,
+)
 
 NARROW_QUADRANT = {
     Quadrant.QUICK_WIN: "Quick",
@@ -110,8 +126,11 @@ def _quadrant_narrow(exp: Experiment, settings: ProjectSettings) -> str:
 
 
 QUADRANT_NARROW = Column("quadrant", "Quad", 5, _quadrant_narrow, _quadrant_order, False, False)
-#: Below 100 columns the quadrant is abbreviated so the title keeps some room.
-BACKLOG_NARROW_COLUMNS = tuple(QUADRANT_NARROW if c is QUADRANT else c for c in BACKLOG_COLUMNS)
+#: Below 100 columns the quadrant is abbreviated, and expected value and information value
+#: (both in the detail pane, term by term) are left out, so the title keeps some room.
+BACKLOG_NARROW_COLUMNS = tuple(
+    QUADRANT_NARROW if c is QUADRANT else c for c in BACKLOG_COLUMNS if c not in (EV, INFO)
+)
 NARROW_BELOW = 100
 COMPACT_COLUMNS = (RANK, TITLE, PROBABILITY, SCORE)
 SORTABLE = tuple(c for c in BACKLOG_COLUMNS if c.key != "rank")

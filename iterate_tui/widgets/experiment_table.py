@@ -156,6 +156,7 @@ class ExperimentTable(ScrollView, can_focus=True):
         self.settings = ProjectSettings()
         self.sort = Sort()
         self._rows: list[Experiment] = []
+        self._highest_id = 0
         self._keys: list[Key] = []
         self._key: Callable[[Experiment], Key] = sort_key(self.sort, self.columns, self.settings)
         self._rank_keys: list[Key] = []
@@ -206,6 +207,7 @@ class ExperimentTable(ScrollView, can_focus=True):
         decorated = sorted([(key(e), e) for e in experiments], key=_first)
         self._keys = [k for k, _ in decorated]
         self._rows = [e for _, e in decorated]
+        self._highest_id = max((e.id for e in self._rows), default=0)
         if self.sort == Sort():  # ranked by score: the sort keys are the rank keys
             self._rank_keys = list(self._keys)
         else:
@@ -252,6 +254,7 @@ class ExperimentTable(ScrollView, can_focus=True):
         if new is not None:
             key = self._key(new)
             index = bisect.bisect_left(self._keys, key)
+            self._highest_id = max(self._highest_id, new.id)
             self._rows.insert(index, new)
             self._keys.insert(index, key)
             bisect.insort(self._rank_keys, rank_key(new, self.settings))
@@ -349,13 +352,23 @@ class ExperimentTable(ScrollView, can_focus=True):
         self._bar_width = BAR_WIDTH if len(self._rows) + 1 > self.size.height else 0
         width = self.scrollable_content_region.width - self._bar_width
         columns = self._narrow_columns if width < NARROW_BELOW else self._wide_columns
-        fixed = sum(c.width for c in columns if c.width) + len(columns) - 1
-        widths = [c.width or max(8, width - fixed) for c in columns]
+        wanted = [self._wanted_width(c) for c in columns]
+        fixed = sum(wanted) + len(columns) - 1
+        widths = [w or max(8, width - fixed) for w in wanted]
         # Textual sends several resizes of the same size at start-up: keep what is drawn.
         if (columns, widths, width) != (self.columns, self._widths, self._drawn_width):
             self.columns, self._widths, self._drawn_width = columns, widths, width
             self._forget_drawn()
             self.refresh()
+
+    def _wanted_width(self, column: Column) -> int:
+        """A column's width (0: the room left). The rank and the id are as wide as the
+        largest one needs, so a small project keeps the room for its titles."""
+        if column.key == "rank":
+            return max(column.width, len(str(len(self._rows))))
+        if column.key == "id":
+            return max(column.width, len(f"#{self._highest_id}"))
+        return column.width
 
     def _forget_drawn(self) -> None:
         """Drop every drawn line, row and the header (what they show or their look changed)."""

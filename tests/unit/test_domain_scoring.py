@@ -267,8 +267,16 @@ class TestFilterParse:
         }
         assert Filter.parse("status:open,done").statuses == set(Status) - {Status.SKIPPED}
 
-    def test_a_key_without_a_value_is_a_word(self) -> None:
-        assert Filter.parse("status:").words == ("status:",)
+    def test_a_key_without_a_value_is_refused_with_an_example(self) -> None:
+        # It used to be a word that matched nothing: half-typed, it showed 0 rows silently.
+        with pytest.raises(ValidationError, match="status: give a value, like status:idea"):
+            Filter.parse("status:")
+        with pytest.raises(ValidationError, match="tag: give a value"):
+            Filter.parse("tag: labels")
+
+    def test_a_word_ending_in_a_colon_that_is_no_key_stays_a_word(self) -> None:
+        assert Filter.parse("note: x").words == ("note:", "x")
+        assert Filter.parse(":").words == (":",)
 
     def test_quoted_text_is_one_word_colons_and_spaces_included(self) -> None:
         f = Filter.parse('"lr:3e-4" tag:opt "Label  Noise" "" bert')
