@@ -106,7 +106,8 @@ def _estimate_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--probability",
         metavar="P",
-        help="chance of success: 0.6, 60%% or 60",
+        help="chance of success: a fraction 0..1 (0.6), a percentage with %% (60%%), or a "
+        "number from 1.5 to 100 read as a percentage (60); between 1 and 1.5 write the %%",
     )
     sub.add_argument("--cost", metavar="C", help="estimated cost in budget units (> 0)")
     sub.add_argument(
@@ -136,6 +137,21 @@ def _estimate_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--tag", metavar="T", action="append", default=[], help="a tag (repeat for more)"
     )
+
+
+def _settings_epilog() -> str:
+    """Every setting and the values it accepts (from the one table the app reads too)."""
+    from ..domain.settings import SETTING_SPECS
+
+    width = max(len(spec.key) for spec in SETTING_SPECS)
+    lines = ["settings and the values they accept (see 'iterate-tui settings'):"]
+    lines += [f"  {s.key:<{width}}  {s.range_text}" for s in SETTING_SPECS]
+    lines += [
+        "",
+        "example:",
+        "  iterate-tui settings --set metric_name=macro-F1 --set baseline=0.712 --set phase=middle",
+    ]
+    return "\n".join(lines)
 
 
 def build_parser() -> Parser:
@@ -274,8 +290,7 @@ def build_parser() -> Parser:
         "show or change the project settings",
         "Show the project settings, or change some with --set key=value (all are checked "
         "before any is saved). An empty value clears an optional setting.",
-        "example:\n  iterate-tui settings --set metric_name=macro-F1 --set baseline=0.712 "
-        "--set phase=middle",
+        _settings_epilog(),
     )
     sub.add_argument(
         "--set",

@@ -24,6 +24,7 @@ from .schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
     Migration,
+    check_meta,
     empty_project,
     migrate,
     version_of,
@@ -93,6 +94,7 @@ class ProjectStore:
                     os.chmod(self.path, 0o600)
             data = self.storage.load(prefetch)
             try:
+                check_meta(data)
                 version = version_of(data)
             except ValueError as exc:
                 raise CorruptStoreError(self.path, str(exc)) from None

@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 from .. import __version__
 from .atomic import ensure_private_folder, write_atomic
 from .codec import (
+    doc_id_of,
     doc_to_experiment,
     doc_to_settings,
     experiment_to_doc,
@@ -42,6 +43,7 @@ from .schema import (
     SCHEMA_VERSION,
     SETTINGS_KEY,
     RawData,
+    check_meta,
     empty_project,
     settings_doc,
     version_of,
@@ -97,9 +99,13 @@ def check_project(path: Path, payload: bytes) -> RawData:
         version_of(data)
     except ValueError as exc:
         raise CorruptStoreError(path, str(exc)) from None
+    try:
+        check_meta(data)
+    except ValueError as exc:
+        raise CorruptStoreError(path, str(exc)) from None
     for key, doc in data.get(EXPERIMENTS_TABLE, {}).items():
         try:
-            doc_to_experiment(int(key), doc)
+            doc_to_experiment(doc_id_of(key), doc)
         except (KeyError, ValueError, TypeError) as exc:
             raise CorruptStoreError(path, f"experiment {key!r} is malformed ({exc!s})") from None
     try:
@@ -299,9 +305,9 @@ def _kept_experiments(raw: dict[str, Any], problems: list[str]) -> dict[str, dic
         if doc is None:
             continue  # already reported as unreadable
         try:
-            doc_id = int(key)
-            if doc_id < 1:
-                raise ValueError(f"id {key!r} is not a positive number")
+            doc_id = doc_id_of(key)
+            if str(doc_id) in kept:
+                raise ValueError(f"id {key!r} is taken by another experiment")
             if not isinstance(doc, dict):
                 raise TypeError("it is not a JSON object")
             exp = doc_to_experiment(doc_id, doc)

@@ -27,7 +27,13 @@ from ..domain.enums import Status
 from ..domain.experiment import Experiment
 from ..domain.ranking import RankKey, rank_key_of
 from ..domain.settings import ProjectSettings
-from .codec import doc_to_experiment, doc_to_settings, experiment_to_doc, settings_to_doc
+from .codec import (
+    doc_id_of,
+    doc_to_experiment,
+    doc_to_settings,
+    experiment_to_doc,
+    settings_to_doc,
+)
 from .errors import CorruptStoreError, NotFoundError
 from .project import ProjectStore
 from .schema import EXPERIMENTS_TABLE, PROJECT_TABLE, SETTINGS_KEY
@@ -94,7 +100,7 @@ class Repository:
 
     def _build(self, key: str, doc: dict[str, Any] | None = None) -> Experiment:
         try:
-            doc_id = int(key)
+            doc_id = doc_id_of(key)
             exp = doc_to_experiment(doc_id, self._raw[key] if doc is None else doc)
         except (KeyError, ValueError, TypeError) as exc:
             raise CorruptStoreError(
@@ -102,6 +108,21 @@ class Repository:
             ) from None
         self._experiments[doc_id] = exp
         return exp
+
+    def _id(self, key: str, *, strict: bool = False) -> int:
+        """A stored key's id, to look it up among the built ones; CorruptStoreError for a
+        key ``int`` cannot read (``"abc"``). Keys it reads but that are not ids (``"-5"``,
+        ``"007"``) are refused by ``_build``, which every key goes through once, or here
+        with ``strict``."""
+        if not strict:
+            with contextlib.suppress(ValueError):
+                return int(key)
+        try:
+            return doc_id_of(key)
+        except ValueError as exc:
+            raise CorruptStoreError(
+                self.store.path, f"experiment {key!r} is malformed ({exc!s})"
+            ) from None
 
     def _build_all(self) -> None:
         if self._complete:
@@ -114,7 +135,19 @@ class Repository:
     def _finish_build(self) -> None:
         """Build what is left and keep the experiments in the file's order."""
         built = self._experiments
-        self._experiments = {int(key): built.get(int(key)) or self._build(key) for key in self._raw}
+        try:
+            # Every key was checked by ``_build`` (here or when it was built before), except
+            # one ``int`` cannot read at all.
+            self._experiments = {
+                int(key): built.get(int(key)) or self._build(key) for key in self._raw
+            }
+        except ValueError:
+            for key in self._raw:
+                self._id(key)
+            raise
+        if len(self._experiments) != len(self._raw):  # "007" beside "7"
+            for key in self._raw:
+                self._id(key, strict=True)
         self._complete = True
         self._pending = None
 
@@ -122,7 +155,7 @@ class Repository:
         """Build those of ``keys`` that are stored and not built yet."""
         with _no_gc():
             for key in keys:
-                if key in self._raw and int(key) not in self._experiments:
+                if key in self._raw and self._id(key) not in self._experiments:
                     self._build(key)
 
     @property
@@ -147,7 +180,7 @@ class Repository:
             return False
         if self._pending is None:
             built = self._experiments
-            self._pending = [key for key in self._raw if int(key) not in built]
+            self._pending = [key for key in self._raw if self._id(key) not in built]
         chunk = self._pending[-limit:]
         del self._pending[-limit:]
         self._build_missing(chunk)
@@ -181,7 +214,7 @@ class Repository:
         rows: list[Experiment] = []
         for key, doc in top:
             try:
-                rows.append(self._experiments.get(int(key)) or self._build(key, doc))
+                rows.append(self._experiments.get(self._id(key)) or self._build(key, doc))
             except CorruptStoreError:
                 continue
         return rows, ranked
@@ -196,7 +229,7 @@ class Repository:
         wanted = {status.value for status in statuses}
         built = self._experiments
         return [
-            built.get(int(key)) or self._build(key)
+            built.get(self._id(key)) or self._build(key)
             for key, doc in self._raw.items()
             if doc.get("status") in wanted
         ]
@@ -340,7 +373,11 @@ class Repository:
         doc = settings_to_doc(settings)
         self._sync()
         with self.store.change() as db:
-            db.table(PROJECT_TABLE).upsert(Document(doc, doc_id=SETTINGS_ID))
+            table = db.table(PROJECT_TABLE)
+            if table.contains(doc_id=SETTINGS_ID):  # replaced whole: a cleared key goes
+                table.update(_replace_with(doc), doc_ids=[SETTINGS_ID])
+            else:
+                table.insert(Document(doc, doc_id=SETTINGS_ID))
         if self._after_change(True):
             self._settings = settings
         return settings
@@ -385,7 +422,7 @@ def rank_documents(
 def _doc_rank_key(key: str, doc: dict[str, Any], settings: ProjectSettings) -> RankKey:
     """The domain's rank key of a stored document, without building the experiment."""
     return rank_key_of(
-        int(key),
+        doc_id_of(key),
         doc.get("impact"),
         doc.get("probability"),
         doc.get("info_value", 0),

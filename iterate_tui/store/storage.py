@@ -571,7 +571,9 @@ class ProjectTable(Table):
         next_id = int(super()._get_next_id())  # type: ignore[no-untyped-call]
         meta = storage.read().setdefault(META_TABLE, {}).setdefault("1", {})
         highest: dict[str, int] = meta.setdefault(LAST_IDS, {})
-        floor = int(highest.get(self.name, 0))
+        floor = highest.get(self.name, 0) if isinstance(highest, dict) else None
+        if type(floor) is not int:  # a hand-edited file read in by a re-read
+            raise CorruptStoreError(storage.path, f"_meta.{LAST_IDS} is {highest!r}, not ids")
         if next_id <= floor:
             next_id = floor + 1
             self._next_id = next_id + 1  # type: ignore[assignment]
