@@ -283,6 +283,12 @@ def build_parser() -> Parser:
     sub.add_argument(
         "--format", choices=("json", "csv"), help="default: from the file name or content"
     )
+    sub.add_argument(
+        "--skip-existing",
+        action="store_true",
+        help="leave out rows already in the project: same title and created_at (a row "
+        "without created_at: same title)",
+    )
 
     sub = _command(
         commands,

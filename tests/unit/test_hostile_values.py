@@ -190,6 +190,111 @@ def test_the_probability_rule_is_documented(run: Run) -> None:
     assert "from 1.5 to 100 read as a percentage (60); between 1 and 1.5 write the %" in text
 
 
+# -- imports: wrong types, every problem, by line and column ----------------------------------
+def test_values_of_the_wrong_type_are_reported_by_line_and_field(
+    run: Run, db: Path, tmp_path: Path
+) -> None:
+    rows: list[dict[str, Any]] = [
+        {"title": "fine"},
+        {"title": "t1", "tags": 5},
+        {"title": "t2", "tags": [1, 2]},
+        {"title": "t3", "explore": 1.5},
+        {"title": "t4", "activity": 5},
+        {"title": "t5", "created_at": "9999-12-31T23:59:59-05:00"},
+        {"title": "t6", "created_at": "0001-01-01T00:00:00+05:00"},
+        {"title": "t7", "impact": True, "cost": [1], "values": ["x"], "history": 3},
+    ]
+    source = tmp_path / "ideas.json"
+    text = json.dumps(rows, indent=2)
+    source.write_text(text)
+    starts = [n for n, line in enumerate(text.splitlines(), 1) if line == "  {"]
+    result = run(db, "import", str(source))
+    assert result.code == 1
+    no_surprise(result.err)
+    expected = [
+        (2, "tags", "5 is not a list of words"),
+        (3, "tags", "[1, 2] is not a list of words"),
+        (4, "explore", "1.5 is not one of: explore, exploit, auto"),
+        (5, "activity", "must be text, not 5"),
+        (6, "created_at", "9999-12-31 is not from 1970-01-01 to 2999-12-31"),
+        (7, "created_at", "0001-01-01 is not from 1970-01-01 to 2999-12-31"),
+        (8, "impact", "must be a number"),
+        (8, "cost", "must be a single value, not a list or an object"),
+        (8, "values", "'x' is not a number"),
+        (8, "history", "must be a list of changes"),
+    ]
+    for row, field, message in expected:
+        line = starts[row - 1]
+        wanted = f"iterate-tui: error: row {row} (line {line}), field {field}: "
+        assert any(e.startswith(wanted) and message in e for e in result.err.splitlines()), (
+            wanted,
+            message,
+            result.err,
+        )
+    assert "nothing was imported (7 bad rows of 8" in result.err
+    assert stored(db) == []
+
+
+def test_every_problem_of_a_csv_row_is_reported_by_line_and_column(
+    run: Run, db: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "ideas.csv"
+    source.write_text(
+        "title,impact,probability,tier,tags\n"
+        "good,3,50%,1,a\n"
+        '"multi\nline title",9,abc,7,"x;y"\n'  # a quoted title across two lines
+        "fine,,,,\n"
+        ",2,150%,1,\n",
+        encoding="utf-8",
+    )
+    result = run(db, "import", str(source))
+    assert result.code == 1
+    no_surprise(result.err)
+    lines = result.err.splitlines()
+    for column in ("impact", "probability", "tier", "tags"):
+        assert any(x.startswith(f"iterate-tui: error: row 2 (line 3), column {column}: ")
+                   for x in lines), (column, result.err)  # fmt: skip
+    for column in ("title", "probability"):
+        assert any(x.startswith(f"iterate-tui: error: row 4 (line 6), column {column}: ")
+                   for x in lines), (column, result.err)  # fmt: skip
+    assert "nothing was imported (2 bad rows of 4" in lines[-1]
+
+
+def test_importing_the_same_file_twice_warns_and_skip_existing_leaves_them_out(
+    run: Run, db: Path, tmp_path: Path
+) -> None:
+    for title in ("one", "two", "three"):
+        assert run(db, "add", title).code == 0
+    exported = tmp_path / "backlog.csv"
+    exported.write_text(run(db, "export", "--format", "csv").out)
+    again = run(db, "import", str(exported))
+    assert again.code == 0
+    assert "3 of these are already in the project" in again.err
+    assert len(stored(db)) == 6
+    skipped = run(db, "import", "--skip-existing", str(exported))
+    assert skipped.code == 0
+    assert "nothing to import: all 3 are already in the project" in skipped.out
+    assert len(stored(db)) == 6
+
+
+def test_skip_existing_imports_only_what_is_new(run: Run, db: Path, tmp_path: Path) -> None:
+    assert run(db, "add", "known").code == 0
+    rows = list(csv.DictReader(io.StringIO(run(db, "export", "--format", "csv").out)))
+    rows.append({**rows[0], "title": "new"})
+    hand_made = tmp_path / "ideas.csv"  # no created_at: matched on the title
+    hand_made.write_text("title\nknown\nother\n")
+    both = tmp_path / "both.csv"
+    with both.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    result = run(db, "import", "--skip-existing", str(both))
+    assert result.code == 0 and "imported 1 experiment" in result.out
+    assert "left out 1 already in the project" in result.out
+    assert run(db, "import", "--skip-existing", str(hand_made)).code == 0
+    assert sorted(e.title for e in stored(db)) == ["known", "new", "other"]
+
+
 # -- a hand-edited project file -------------------------------------------------------------
 def _rekey(key: str) -> Callable[[dict[str, Any]], None]:
     def edit(data: dict[str, Any]) -> None:
