@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .. import __version__
-from .atomic import ensure_private_folder, write_atomic
+from .atomic import NotDurableError, ensure_private_folder, write_atomic
 from .codec import (
     doc_id_of,
     doc_to_experiment,
@@ -33,7 +33,7 @@ from .codec import (
     settings_to_doc,
     timestamp,
 )
-from .errors import CorruptStoreError, StoreError
+from .errors import CorruptStoreError, SaveError, StoreError
 from .lock import ProjectLock
 from .schema import (
     EXPERIMENTS_TABLE,
@@ -86,6 +86,17 @@ def _keep_aside(db: Path, payload: bytes, now: datetime | None) -> Path:
     target = aside_path(db, now)
     write_atomic(target, payload)
     return target
+
+
+def _replace_project(db: Path, payload: bytes, doing: str) -> None:
+    """``write_atomic`` of the project file; a failure says which file and that it was
+    left as it was."""
+    try:
+        write_atomic(db, payload)
+    except OSError as exc:
+        raise SaveError(
+            db, exc, doing=doing, unchanged=not isinstance(exc, NotDurableError)
+        ) from None
 
 
 # -- restore -------------------------------------------------------------------------------
@@ -152,7 +163,7 @@ def restore(db: Path, backup: Path, now: datetime | None = None) -> Path | None:
             if current is not None:
                 aside = _keep_aside(db, current, now)
                 payload = _keeping_ids_taken(restored, payload, _highest_id(current))
-            write_atomic(db, payload)
+            _replace_project(db, payload, "restoring")
             lock.bump()
             return aside
     finally:
@@ -379,7 +390,7 @@ def salvage(db: Path, now: datetime | None = None) -> SalvageReport:
             fresh[EXPERIMENTS_TABLE] = kept
             if settings is not None:
                 fresh[PROJECT_TABLE] = {SETTINGS_KEY: settings}
-            write_atomic(db, serialize(fresh))
+            _replace_project(db, serialize(fresh), "salvaging")
             lock.bump()
             return SalvageReport(
                 aside=aside,

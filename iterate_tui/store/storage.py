@@ -34,8 +34,8 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from .atomic import write_atomic
-from .errors import CorruptStoreError, PrefetchBroken
+from .atomic import NotDurableError, write_atomic
+from .errors import CorruptStoreError, PrefetchBroken, SaveError
 from .lock import ProjectLock
 from .schema import EXPERIMENTS_TABLE, LAST_IDS, META_TABLE
 
@@ -444,12 +444,23 @@ class ProjectStorage(Storage):
 
     def _commit(self, data: RawData) -> None:
         parts = serialize_parts(data, self.cache)
-        # Before a byte is written: the write may go into an inode that a lock-free reader
-        # still has open (see ``ProjectLock.read_consistent``).
-        self.lock.bump()
-        write_atomic(self.path, parts, recycle=True)
-        self._generation = self.lock.bump()
-        self._identity = file_identity(os.stat(self.path))
+        try:
+            # Before a byte is written: the write may go into an inode that a lock-free
+            # reader still has open (see ``ProjectLock.read_consistent``).
+            self.lock.bump()
+            write_atomic(self.path, parts, recycle=True)
+            self._generation = self.lock.bump()
+            self._identity = file_identity(os.stat(self.path))
+        except OSError as exc:
+            # Disk full, ``ulimit -f``, permission denied: say which file, and whether it
+            # was left as it was (everything before the rename leaves it untouched).
+            raise SaveError(self.path, exc, unchanged=not isinstance(exc, NotDurableError)) from exc
+        self._data = data
+
+    def adopt(self, data: RawData) -> None:
+        """Use ``data`` in memory instead of what was read, without writing it (an older
+        schema upgraded for reading where the file cannot be written)."""
+        self.cache.invalidate()
         self._data = data
 
     @contextlib.contextmanager
