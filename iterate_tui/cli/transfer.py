@@ -23,6 +23,7 @@ from ..domain.settings import ProjectSettings
 from ..domain.text import clean_multiline
 from ..store.backups import take_backup
 from ..store.codec import timestamp
+from ..store.errors import ProjectMissingError
 from .context import Context
 from .output import clean, dumps, out
 from .records import (
@@ -249,7 +250,10 @@ def import_(args: Namespace, ctx: Context) -> int:
     text, name = _read(args.file)
     fmt = _format_of(args.file, text, args.format)
     rows = json_rows(text, name) if fmt == "json" else csv_rows(text, name)
-    settings = ctx.repository.settings()
+    try:
+        settings = ctx.repository.settings()
+    except ProjectMissingError:  # created only if something is imported
+        settings = ProjectSettings()
     experiments, problems = validate(rows, settings)
     if problems:
         if fmt == "json":  # say on which line each bad row starts

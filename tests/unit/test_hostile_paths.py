@@ -19,6 +19,7 @@ import resource
 import stat
 import subprocess
 import sys
+import types
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import Any
 
 import pytest
 
+from iterate_tui.cli import main as cli_main
 from iterate_tui.store import atomic
 from iterate_tui.store.backups import KEEP, list_backups, take_backup
 from iterate_tui.store.errors import LockFileError, ProjectPathError, SaveError
@@ -323,6 +325,31 @@ def test_reading_works_where_nothing_can_be_written(
     assert snapshot(tmp_path) == before
 
 
+def test_a_read_only_store_says_so_once_and_takes_no_backup(
+    run: Run,
+    tmp_path: Path,
+    read_only_place: Callable[[Path, int], None],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    db = project_with(run, tmp_path / "ro" / "p.json", "first")
+    calls: list[dict[str, Any]] = []
+    fake = types.ModuleType("iterate_tui.app")
+
+    def fake_run(repository: Repository, **kwargs: Any) -> None:
+        calls.append({"count": repository.count(), **kwargs})
+
+    fake.run = fake_run  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "iterate_tui.app", fake)
+    monkeypatch.setattr(cli_main, "interactive", lambda: True)
+    read_only_place(db.parent, errno.EROFS)
+    assert run(db).code == 0
+    (call,) = calls
+    assert call["count"] == 1 and call["session_backup"] is None
+    assert "changes cannot be saved" in call["notice"]
+    monkeypatch.undo()
+    assert list_backups(db) == []
+
+
 def test_a_read_only_file_opens_read_only(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -520,7 +547,61 @@ def test_the_store_raises_a_save_error_that_is_still_an_os_error(
         store.close()
 
 
-# -- creating a project -------------------------------------------------------------------
+# -- issue 11: a read on a mistyped path creates nothing --------------------------------------
+@pytest.mark.parametrize("args", READS, ids=" ".join)
+def test_reading_a_missing_project_says_so_and_creates_nothing(
+    run: Run, tmp_path: Path, args: list[str]
+) -> None:
+    db = tmp_path / "nonexistent" / "dir" / "p.json"
+    result = run(db, *args)
+    if args == ["backups"]:  # lists the backups folder only: nothing to open
+        assert result.code == 0 and "no backups" in result.out
+    else:
+        assert result.code == 1
+        assert result.err.startswith(f"iterate-tui: error: there is no project at {db}")
+        assert "nothing was created" in result.err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["add", "x"], ["settings", "--set", "phase=late"], ["import", "IDEAS"]],
+    ids=lambda a: a[0],
+)
+def test_only_a_write_creates_a_project_and_says_where(
+    run: Run, tmp_path: Path, args: list[str]
+) -> None:
+    ideas = tmp_path / "ideas.json"
+    ideas.write_text(json.dumps([{"title": "imported"}]))
+    db = tmp_path / "new" / "p.json"
+    result = run(db, *[str(ideas) if a == "IDEAS" else a for a in args])
+    assert result.code == 0, result.err
+    assert result.err == f"iterate-tui: created a new project at {db}\n"
+    assert db.is_file()
+    again = run(db, *[str(ideas) if a == "IDEAS" else a for a in args])
+    assert "created a new project" not in again.err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["add", "x", "--impact", "9"],
+        ["settings", "--set", "alpha=7"],
+        ["start", "1"],
+        ["import", "BAD"],
+    ],
+    ids=lambda a: a[0],
+)
+def test_a_refused_write_creates_nothing(run: Run, tmp_path: Path, args: list[str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([{"title": "x", "impact": 9}]))
+    db = tmp_path / "new" / "p.json"
+    result = run(db, *[str(bad) if a == "BAD" else a for a in args])
+    assert result.code == 1
+    assert "created" not in result.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.json"]
+
+
 def test_the_store_does_not_create_unless_asked(tmp_path: Path) -> None:
     from iterate_tui.store.errors import ProjectMissingError
 
@@ -536,3 +617,25 @@ def test_the_store_does_not_create_unless_asked(tmp_path: Path) -> None:
         assert deferred.created and (tmp_path / "b" / "p.json").is_file()
     finally:
         deferred.close()
+
+
+def test_writers_racing_to_create_a_project_all_land_in_one(tmp_path: Path) -> None:
+    """Scripts started at once on a path with no project yet: one creates it, the others
+    write into that one (creation is exclusive, so none replaces another's file)."""
+    db = tmp_path / "new" / "p.json"
+    env = {k: v for k, v in os.environ.items() if k != "ITERATE_TUI_DB"}
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-m", "iterate_tui", "--db", str(db), "add", f"idea {n}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for n in range(4)
+    ]
+    outcomes = [child.communicate(timeout=60) for child in children]
+    assert [child.returncode for child in children] == [0] * 4, outcomes
+    assert sum("created a new project" in err for _, err in outcomes) == 1
+    assert sorted(e.title for e in stored(db)) == [f"idea {n}" for n in range(4)]
+    assert sorted(e.id for e in stored(db)) == [1, 2, 3, 4]
