@@ -3,7 +3,8 @@
 A record holds every stored field, with empty ones spelled out (None, "", []), plus the
 derived expected_value, score and quadrant. ``experiment_from_record`` reads a record back
 (from an exported JSON or CSV file, or one typed by hand with only a few columns) and
-validates every field by name; the derived fields and the id are ignored on the way in.
+validates every field by name, all of them, reporting every problem (``RecordProblems``);
+the derived fields and the id are ignored on the way in.
 """
 
 from __future__ import annotations

@@ -1,9 +1,12 @@
 """Export every experiment as JSON or CSV, and import such a file (all or nothing).
 
-An import reads and validates the whole file before anything is written: each bad row is
-reported by its number (the first experiment is row 1; a CSV row also gives its line in
-the file) and nothing is imported. A good file is added in one write (``add_many``), after
-a backup of the project if it already holds experiments.
+An import reads and validates the whole file before anything is written: every problem of
+every row is reported by the row's number (the first experiment is row 1), the line it
+starts on and the column, and nothing is imported. A good file is added in one write
+(``add_many``), after a backup of the project if it already holds experiments; rows that
+are already in the project (same title and created time) are counted and warned about,
+or left out with ``--skip-existing``. A missing project is created only if something is
+imported.
 """
 
 from __future__ import annotations

@@ -34,7 +34,6 @@ DATE_MAX = date(2999, 12, 31)
 
 COST_RANGE = "from 0.000001 to 1e9 budget units"
 VALUE_RANGE = "from -1e15 to 1e15"
-PROBABILITY_RANGE = "a fraction 0..1 (0.3), a percentage with % (30%), or a number 1.5..100 (30)"
 DATE_RANGE = f"from {DATE_MIN} to {DATE_MAX}"
 
 _NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
@@ -92,10 +91,11 @@ def probability(raw: str | float | int, field: str = "probability") -> float:
     else:
         value = _number(raw, field)
         if 1.0 < value < PERCENT_FROM:
+            shown = raw.strip() if isinstance(raw, str) else repr(value)
             raise ValidationError(
                 field,
-                f"{value:g} is ambiguous: a number up to 1 is a fraction (0.3), from "
-                f"{PERCENT_FROM:g} to 100 a percentage; write {value:g}% or a fraction",
+                f"{shown} is ambiguous: a number up to 1 is a fraction (0.3), from "
+                f"{PERCENT_FROM:g} to 100 a percentage; write {shown}% or a fraction",
             )
         if value > 1.0:
             value /= 100.0

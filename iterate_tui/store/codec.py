@@ -2,7 +2,10 @@
 
 Documents are sparse (empty and unknown values are left out) to keep the file small, as a
 change rewrites the whole file. Timestamps are ISO 8601 in UTC. NaN and infinities are
-refused here, before anything can reach the file: JSON has no way to write them.
+refused here, before anything can reach the file: JSON has no way to write them. On the
+way back every value is checked for its JSON type and its range, as strictly as a value
+typed in, so that a hand-edited file is refused as damaged when it is opened rather than
+breaking a screen or an export later.
 """
 
 from __future__ import annotations

@@ -62,7 +62,9 @@ def project_file(path: Path) -> tuple[Path, bool]:
             _check_folder(current.parent, path)
             return current, False
         if stat.S_ISLNK(info.st_mode):
-            current = Path(os.path.normpath(current.parent / os.readlink(current)))
+            target = current.parent / os.readlink(current)
+            # ".." in a target is taken as the kernel takes it: from the real folder.
+            current = Path(os.path.realpath(target.parent)) / target.name
             continue
         if stat.S_ISDIR(info.st_mode):
             raise ProjectPathError(

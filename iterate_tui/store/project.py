@@ -53,7 +53,7 @@ def _create(path: Path) -> bool:
     """Create an empty project at ``path`` (and its folders, 0700); False if another
     process created it first. On failure nothing is left: no file, no lock file, no
     folder this call made (SaveError says what went wrong and that nothing was created)."""
-    created = ensure_private_folder_or_fail(path)
+    created = _private_folder_for(path)
     try:
         return create_exclusive(
             path, serialize(empty_project({"created_by": f"iterate-tui {__version__}"}))
@@ -66,7 +66,7 @@ def _create(path: Path) -> bool:
         ) from None
 
 
-def ensure_private_folder_or_fail(path: Path) -> list[Path]:
+def _private_folder_for(path: Path) -> list[Path]:
     """The project's folder, created if need be; SaveError naming the project if not."""
     try:
         return ensure_private_folder(path.parent)

@@ -148,7 +148,7 @@ def _refuse_constant(name: str) -> float:
         (["--cost", "0"], "cost: must be greater than 0"),
         (["--probability", "1_0"], "probability: '1_0' is not a number"),
         (["--probability", "١٠"], "probability: '١٠' is not a number"),
-        (["--probability", "1.0000001"], "probability: 1 is ambiguous"),
+        (["--probability", "1.0000001"], "probability: 1.0000001 is ambiguous"),
         (["--probability", "1.2"], "probability: 1.2 is ambiguous"),
         (["--impact", "5_0"], "impact: '5_0' is not a number"),
     ],
