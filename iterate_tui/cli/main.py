@@ -1,9 +1,10 @@
 """Parse, find the project file, dispatch, and turn every failure into one clear line.
 
-Exit status: 0 done; 1 bad input, an unknown id, a move the rules refuse; 2 bad usage
-(argparse); 3 the project file cannot be used (unreadable, locked, read-only, a file
-system error); 4 nothing left to do (``next``: the backlog is empty). No traceback
-reaches the user unless ``ITERATE_TUI_DEBUG`` is set.
+Exit status: 0 done; 1 bad input, an unknown id, a move the rules refuse, no project at
+that path for a command that only reads (nothing is created); 2 bad usage (argparse); 3
+the project file cannot be used (unreadable, locked, read-only, not a file, a file system
+error such as a full disk); 4 nothing left to do (``next``: the backlog is empty). No
+traceback reaches the user unless ``ITERATE_TUI_DEBUG`` is set.
 """
 
 from __future__ import annotations
@@ -115,9 +116,9 @@ def run(argv: list[str]) -> int:
 def describe(exc: Exception) -> tuple[int, str]:
     """The exit status and message for an exception raised by a command."""
     from ..domain.errors import IterateError
-    from ..store.errors import NotFoundError, StoreError
+    from ..store.errors import NotFoundError, ProjectMissingError, StoreError
 
-    if isinstance(exc, NotFoundError):
+    if isinstance(exc, NotFoundError | ProjectMissingError):  # a wrong id, a wrong path
         return BAD_INPUT, str(exc)
     if isinstance(exc, StoreError):
         return STORE, str(exc)
@@ -212,9 +213,11 @@ def open_app(ctx: Context) -> int:
 
     # An unreadable file is refused here, before anything is written; the experiments are
     # built after the first frame (a malformed one is reported then, see IterateApp).
-    repository = ctx.open(build_all=False)
+    repository = ctx.open(build_all=False, create=True)
     store = repository.store
-    backup, begin_backup = _start_session_backup(ctx) if existed and not ctx.demo else (None, None)
+    # No session backup where nothing can be written (a read-only folder or mount).
+    wanted = existed and not ctx.demo and store.writable
+    backup, begin_backup = _start_session_backup(ctx) if wanted else (None, None)
     notes = []
     if ctx.demo:
         notes.append(

@@ -169,7 +169,8 @@ def _estimate_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--probability",
         metavar="P",
-        help="chance of success: 0.6, 60%% or 60",
+        help="chance of success: a fraction 0..1 (0.6), a percentage with %% (60%%), or a "
+        "number from 1.5 to 100 read as a percentage (60); between 1 and 1.5 write the %%",
     )
     sub.add_argument("--cost", metavar="C", help="estimated cost in budget units (> 0)")
     sub.add_argument(
@@ -229,6 +230,21 @@ def _portfolio_epilog() -> str:
         lines += textwrap.wrap(
             f"{name}: {text}", width, initial_indent="  ", subsequent_indent="    "
         )
+    return "\n".join(lines)
+
+
+def _settings_epilog() -> str:
+    """Every setting and the values it accepts (from the one table the app reads too)."""
+    from ..domain.settings import SETTING_SPECS
+
+    width = max(len(spec.key) for spec in SETTING_SPECS)
+    lines = ["settings and the values they accept (see 'iterate-tui settings'):"]
+    lines += [f"  {s.key:<{width}}  {s.range_text}" for s in SETTING_SPECS]
+    lines += [
+        "",
+        "example:",
+        "  iterate-tui settings --set metric_name=macro-F1 --set baseline=0.712 --set phase=middle",
+    ]
     return "\n".join(lines)
 
 
@@ -489,6 +505,12 @@ def build_parser() -> Parser:
     sub.add_argument(
         "--format", choices=("json", "csv"), help="default: from the file name or content"
     )
+    sub.add_argument(
+        "--skip-existing",
+        action="store_true",
+        help="leave out rows already in the project: same title and created_at (a row "
+        "without created_at: same title)",
+    )
 
     sub = _command(
         commands,
@@ -496,8 +518,7 @@ def build_parser() -> Parser:
         "show or change the project settings",
         "Show the project settings, or change some with --set key=value (all are checked "
         "before any is saved). An empty value clears an optional setting.",
-        "example:\n  iterate-tui settings --set metric_name=macro-F1 --set baseline=0.712 "
-        "--set phase=middle",
+        _settings_epilog(),
     )
     sub.add_argument(
         "--set",

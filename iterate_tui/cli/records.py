@@ -3,22 +3,24 @@
 A record holds every stored field, with empty ones spelled out (None, "", []), plus the
 derived expected_value, score and quadrant. ``experiment_from_record`` reads a record back
 (from an exported JSON or CSV file, or one typed by hand with only a few columns) and
-validates every field by name; the derived fields and the id are ignored on the way in.
+validates every field by name, all of them, reporting every problem (``RecordProblems``);
+the derived fields and the id are ignored on the way in.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
-from collections.abc import Mapping
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
 from ..domain import fields, lifecycle, text
 from ..domain.enums import Outcome, Status
-from ..domain.errors import ValidationError
+from ..domain.errors import IterateError, ValidationError
 from ..domain.experiment import EstimateChange, Experiment
 from ..domain.matrix import quadrant
 from ..domain.scoring import expected_value, score
@@ -136,33 +138,62 @@ def csv_cells(rec: Mapping[str, Any]) -> dict[str, str]:
 
 
 # -- reading a record back -----------------------------------------------------------------
+class RecordProblems(IterateError):
+    """Everything wrong with one record, each problem a ValidationError whose ``field`` is
+    the column (the record's key) it is in, or ``record`` for the record as a whole."""
+
+    def __init__(self, problems: list[ValidationError]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(problem) for problem in problems))
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _scalar(name: str, value: Any) -> Any:
-    if isinstance(value, list | dict):
-        raise ValidationError(name, "must be a single value, not a list or an object")
-    return value
+_TEXT = frozenset(
+    {"title", "hypothesis", "matters", "learned", "skip_reason", "run_url", "commit"}
+    | {"status", "outcome", "activity", *TIMESTAMPS}
+)
+_NUMBERS = frozenset(
+    {"impact", "probability", "cost", "info_value", "tier", "actual_cost"}
+    | {"started_impact", "started_probability"}
+)
 
 
-def _timestamp(name: str, value: Any) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError(
-            name, f"{value!r} is not a date and time like 2026-10-05T09:20:00Z"
-        ) from None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+def _kind_problem(name: str, value: Any) -> str | None:
+    """What is wrong with the JSON type of ``value`` for column ``name`` (None: nothing),
+    before any parser sees it: a parser given a list or a number where it expects text
+    must never fail with an error of its own."""
+    if name in _TEXT:
+        if isinstance(value, list | dict):
+            return "must be a single value, not a list or an object"
+        if not isinstance(value, str):
+            return f"must be text, not {value!r}"
+    elif name in _NUMBERS:
+        if isinstance(value, list | dict):
+            return "must be a single value, not a list or an object"
+    elif name == "explore":
+        if not isinstance(value, str | bool):
+            return f"{value!r} is not one of: explore, exploit, auto (or true, false)"
+    elif name == "tags":
+        items = value if isinstance(value, list) else [value]
+        if not all(isinstance(item, str) for item in items):
+            return f"{value!r} is not a list of words (tags are text)"
+    elif name == "values":
+        items = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in items):
+            return f"{value!r} is not a list of numbers"
+    elif name == "history" and not isinstance(value, str | list):
+        return "must be a list of changes"
+    return None
 
 
 def _numbers(name: str, value: Any) -> tuple[float, ...]:
     items = re.split(r"[\s,;]+", value.strip()) if isinstance(value, str) else value
     if not isinstance(items, list):
         items = [items]
-    return tuple(fields.finite(_scalar(name, v), name) for v in items if not _blank(v))
+    return tuple(fields.finite(v, name) for v in items if not _blank(v))
 
 
 def _history(value: Any) -> tuple[EstimateChange, ...]:
@@ -175,104 +206,149 @@ def _history(value: Any) -> tuple[EstimateChange, ...]:
         raise ValidationError("history", "must be a list of changes")
     changes = []
     for number, item in enumerate(value, 1):
-        where = f"history change {number}"
+        where = f"change {number}"
         if not isinstance(item, dict) or "at" not in item or "field" not in item:
-            raise ValidationError(where, "needs at least 'at' and 'field'")
+            raise ValidationError("history", f"{where} needs at least 'at' and 'field'")
         old, new = item.get("old"), item.get("new")
-        for raw in (old, new):
-            if raw is not None and (isinstance(raw, bool) or not isinstance(raw, int | float)):
-                raise ValidationError(where, "'old' and 'new' must be numbers or null")
-            if raw is not None:
-                fields.finite(raw, where)
-        changes.append(
-            EstimateChange(
-                _timestamp(f"{where} at", item["at"]),
-                text.line(str(item["field"]), where, 40),
-                old,
-                new,
-                text.line(str(item.get("reason") or ""), where),
+        try:
+            for raw in (old, new):
+                if raw is not None and (isinstance(raw, bool) or not isinstance(raw, int | float)):
+                    raise ValidationError(where, "'old' and 'new' must be numbers or null")
+                if raw is not None:
+                    fields.finite(raw, where)
+            for key in ("at", "field", "reason"):
+                if not isinstance(item.get(key, ""), str):
+                    raise ValidationError(where, f"'{key}' must be text")
+            changes.append(
+                EstimateChange(
+                    fields.moment(item["at"], where),
+                    text.line(item["field"], where, 40),
+                    old,
+                    new,
+                    text.line(item.get("reason") or "", where),
+                )
             )
-        )
+        except ValidationError as exc:
+            raise ValidationError("history", f"{where}: {exc.message}") from None
     return tuple(changes)
+
+
+class _Reader:
+    """Reads a record's columns one at a time, keeping every problem instead of stopping
+    at the first, each named by its column."""
+
+    def __init__(self, given: Mapping[str, Any]) -> None:
+        self.given = given
+        self.problems: list[ValidationError] = []
+        self.bad: set[str] = set()
+
+    def read(self, name: str, parse: Callable[[Any], Any], default: Any = None) -> Any:
+        """``parse`` of the column's value, ``default`` when it is absent or wrong (the
+        problem is kept)."""
+        if name not in self.given:
+            return default
+        value = self.given[name]
+        kind = _kind_problem(name, value)
+        try:
+            if kind is not None:
+                raise ValidationError(name, kind)
+            return parse(value)
+        except ValidationError as exc:
+            self.refuse(name, exc.message)
+            return default
+
+    def refuse(self, name: str, message: str) -> None:
+        self.problems.append(ValidationError(name, message))
+        self.bad.add(name)
+
+
+def _parse_one(key: str, value: Any) -> dict[str, Any]:
+    return lifecycle.parse_fields({key: value})
+
+
+def _moment(name: str, value: Any) -> datetime:
+    return fields.moment(value, name)
 
 
 def experiment_from_record(
     raw: Mapping[str, Any], settings: ProjectSettings, now: datetime
 ) -> Experiment:
-    """Validate one imported record into a new experiment (id 0), naming the bad field."""
+    """Validate one imported record into a new experiment (id 0). Every column is checked
+    (its JSON type, then its value), and then the rules between columns; RecordProblems
+    lists everything found, each problem named by its column."""
     given = {k: v for k, v in raw.items() if k not in IGNORED_ON_IMPORT and not _blank(v)}
-    editable = {
-        k: (v if k == "tags" else _scalar(k, v))
-        for k, v in given.items()
-        if k not in STORED or k in lifecycle.EDITABLE_FIELDS
-    }
-    clean = lifecycle.parse_fields(editable)
-    if "title" not in clean:
-        raise ValidationError("title", "must not be empty")
-    get = given.get
-    status = fields.choice(Status, str(_scalar("status", get("status", "idea"))), "status")
-    outcome = (
-        fields.choice(Outcome, str(_scalar("outcome", get("outcome"))), "outcome")
-        if "outcome" in given
-        else None
+    reader = _Reader(given)
+    clean: dict[str, Any] = {}
+    for key in given:
+        if key in STORED and key not in lifecycle.EDITABLE_FIELDS:
+            continue  # read below
+        if key not in STORED:
+            reader.refuse(key, "is not a field of an experiment")
+            continue
+        parsed = reader.read(key, functools.partial(_parse_one, key))
+        if parsed is not None:
+            clean.update(parsed)
+    if "title" not in clean and "title" not in reader.bad:
+        reader.refuse("title", "must not be empty")
+    status = reader.read("status", lambda v: fields.choice(Status, v, "status"), Status.IDEA)
+    outcome = reader.read("outcome", lambda v: fields.choice(Outcome, v, "outcome"))
+    values = reader.read("values", lambda v: _numbers("values", v), ())
+    actual_cost = reader.read("actual_cost", lambda v: fields.non_negative(v, "actual_cost"))
+    learned = reader.read("learned", lambda v: text.note(v, "learned"), "")
+    skip_reason = reader.read("skip_reason", lambda v: text.line(v, "skip_reason"), "")
+    started_impact = reader.read("started_impact", lambda v: fields.impact(v, "started_impact"))
+    started_probability = reader.read(
+        "started_probability", lambda v: fields.probability(v, "started_probability")
     )
+    stamps = {name: reader.read(name, functools.partial(_moment, name)) for name in TIMESTAMPS}
+    history = reader.read("history", _history, ())
     impact, probability = clean.get("impact"), clean.get("probability")
-    if status in NEEDS_ESTIMATES:
-        for name, value in (("impact", impact), ("probability", probability)):
-            if value is None:
-                raise ValidationError(name, f"is needed for a {status.value} experiment")
-    if status is Status.DONE and outcome is None:
-        raise ValidationError("outcome", "a done experiment needs one (success, failure, ...)")
-    if outcome is not None and status is not Status.DONE:
-        raise ValidationError("outcome", f"only a done experiment has one (status: {status})")
-    values = _numbers("values", get("values")) if "values" in given else ()
-    if outcome is Outcome.SUCCESS and not values:
-        raise ValidationError("values", "a success needs at least one metric value")
-    skip_reason = text.line(str(_scalar("skip_reason", get("skip_reason", ""))), "skip_reason")
-    if status is Status.SKIPPED and not skip_reason:
-        raise ValidationError("skip_reason", "a skipped experiment needs a reason")
-    stamps = {
-        name: _timestamp(name, _scalar(name, given[name])) for name in TIMESTAMPS if name in given
-    }
-    created = stamps.get("created_at", now)
+    if "status" not in reader.bad:
+        if status in NEEDS_ESTIMATES:
+            for name, value in (("impact", impact), ("probability", probability)):
+                if value is None and name not in reader.bad:
+                    reader.refuse(name, f"is needed for a {status.value} experiment")
+        if "outcome" not in reader.bad:
+            if status is Status.DONE and outcome is None:
+                reader.refuse("outcome", "a done experiment needs one (success, failure, ...)")
+            if outcome is not None and status is not Status.DONE:
+                reader.refuse("outcome", f"only a done experiment has one (status: {status.value})")
+        if status is Status.SKIPPED and not skip_reason and "skip_reason" not in reader.bad:
+            reader.refuse("skip_reason", "a skipped experiment needs a reason")
+    if outcome is Outcome.SUCCESS and not values and "values" not in reader.bad:
+        reader.refuse("values", "a success needs at least one metric value")
+    if reader.problems:
+        raise RecordProblems(reader.problems)
+    created = stamps["created_at"] or now
     started = status in (Status.RUNNING, Status.DONE)
+    finished = status in (Status.DONE, Status.SKIPPED)
     exp = Experiment(
         **clean,
         status=status,
         outcome=outcome,
         values=values,
-        actual_cost=(
-            fields.non_negative(_scalar("actual_cost", get("actual_cost")), "actual_cost")
-            if "actual_cost" in given
-            else None
-        ),
-        learned=text.note(str(_scalar("learned", get("learned", ""))), "learned"),
+        actual_cost=actual_cost,
+        learned=learned,
         skip_reason=skip_reason,
-        started_impact=(
-            fields.impact(_scalar("started_impact", get("started_impact")), "started_impact")
-            if "started_impact" in given
-            else (impact if started else None)
-        ),
+        started_impact=started_impact
+        if "started_impact" in given
+        else (impact if started else None),
         started_probability=(
-            fields.probability(
-                _scalar("started_probability", get("started_probability")), "started_probability"
-            )
+            started_probability
             if "started_probability" in given
             else (probability if started else None)
         ),
         created_at=created,
-        updated_at=stamps.get("updated_at", created),
-        triaged_at=stamps.get("triaged_at", created if status is not Status.IDEA else None),
-        started_at=stamps.get("started_at", created if started else None),
-        finished_at=stamps.get(
-            "finished_at", created if status in (Status.DONE, Status.SKIPPED) else None
-        ),
-        history=_history(get("history")) if "history" in given else (),
+        updated_at=stamps["updated_at"] or created,
+        triaged_at=stamps["triaged_at"] or (created if status is not Status.IDEA else None),
+        started_at=stamps["started_at"] or (created if started else None),
+        finished_at=stamps["finished_at"] or (created if finished else None),
+        history=history,
     )
     exp = lifecycle.apply_matters_rule(exp, settings, exp.updated_at)
     try:  # the same checks the store makes when it reads the file back
         return doc_to_experiment(0, experiment_to_doc(exp))
-    except ValidationError:
-        raise
+    except ValidationError as exc:
+        raise RecordProblems([exc]) from None
     except (KeyError, TypeError, ValueError) as exc:
-        raise ValidationError("record", str(exc)) from None
+        raise RecordProblems([ValidationError("record", str(exc))]) from None

@@ -1,4 +1,4 @@
-"""``list --sort FIELD``: the orders the app's backlog sorts by, plus id and created.
+"""``list --sort FIELD``: the orders the app's backlog sorts by, plus created.
 
 The app's columns (``widgets.columns``: pure functions, no Textual) say how each field
 sorts and which way first (the highest score, impact or probability; the cheapest cost;
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ..domain.experiment import Experiment
     from ..domain.settings import ProjectSettings
 
-#: Every field ``--sort`` takes (the parser's choices): the backlog's, then id and created.
+#: Every field ``--sort`` takes (the parser's choices): the backlog's, then created.
 APP_FIELDS = (
     "title",
     "quadrant",
@@ -28,16 +28,15 @@ APP_FIELDS = (
     "score",
     "status",
     "tier",
+    "id",
 )
-SORT_FIELDS = (*APP_FIELDS, "id", "created")
+SORT_FIELDS = (*APP_FIELDS, "created")
 
 SortValue = Callable[["Experiment", "ProjectSettings"], Any]
 
 
 def _order(field: str) -> tuple[SortValue, bool]:
     """How ``field`` sorts: the value of an experiment, and whether largest comes first."""
-    if field == "id":
-        return (lambda e, s: e.id), False
     if field == "created":
         return (lambda e, s: e.created_at), False
     from ..widgets.columns import SORTABLE  # the app's own columns: the same orders

@@ -27,6 +27,7 @@ the writer bumps it before writing anything.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import signal
@@ -108,13 +109,26 @@ def write_atomic(
         return
     temp = _write_temp(target, parts, mode, hint=False)
     _replace(temp, target, None)
-    fsync_folder(target.parent)
+    _sync_after_replace(target)
+
+
+class NotDurableError(OSError):
+    """The new file is in place, but syncing its folder failed: after a power cut the old
+    one might come back. Raised with the original error's errno and message."""
+
+
+def _sync_after_replace(target: Path) -> None:
+    try:
+        fsync_folder(target.parent)
+    except OSError as exc:
+        raise NotDurableError(exc.errno, exc.strerror, str(target)) from exc
 
 
 def _write_temp(target: Path, parts: Iterable[Part], mode: int, hint: bool) -> Path:
     """A new temp file beside ``target`` holding the ``parts``, fsynced."""
     temp = target.with_name(f"{temp_prefix(target)}{os.getpid()}-{_token()}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    # A new name, never followed: a link planted under it makes the open fail.
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
     try:
         _write_parts(fd, parts, hint=hint, positioned=False)
         os.fsync(fd)
@@ -172,7 +186,7 @@ def _write_recycling(target: Path, parts: Iterable[Part]) -> None:
             with contextlib.suppress(OSError):
                 aside.unlink()
     try:
-        fsync_folder(target.parent)
+        _sync_after_replace(target)
     except BaseException:
         # The renames may not be on disk: the spare could still be the project file's
         # inode after a power cut, so it must not be written into.
@@ -367,8 +381,78 @@ def remove_orphan_temps(target: Path) -> list[Path]:
     return removed
 
 
-def ensure_private_folder(folder: Path) -> None:
-    """Create a folder (and parents) readable by the owner only; existing ones are left as is."""
-    if not folder.exists():
-        folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
-        os.chmod(folder, FOLDER_MODE)
+def ensure_private_folder(folder: Path) -> list[Path]:
+    """Create a folder and its missing parents, each readable by the owner only (0700,
+    whatever the umask); existing ones are left as they are. Returns the folders created,
+    outermost first, so that a caller whose next step fails can remove them again
+    (``remove_folders``)."""
+    missing: list[Path] = []
+    for level in (folder, *folder.parents):
+        if level.is_dir():
+            break
+        missing.append(level)
+    created: list[Path] = []
+    for level in reversed(missing):
+        try:
+            os.mkdir(level, FOLDER_MODE)
+        except FileExistsError:
+            if not level.is_dir():
+                raise
+            continue  # made by somebody else meanwhile: theirs, not ours to remove
+        except BaseException:
+            remove_folders(created)
+            raise
+        os.chmod(level, FOLDER_MODE)  # the umask may have taken bits off
+        created.append(level)
+    return created
+
+
+def remove_folders(created: list[Path]) -> None:
+    """Remove folders ``ensure_private_folder`` created, innermost first, where empty."""
+    for level in reversed(created):
+        try:
+            os.rmdir(level)
+        except OSError:
+            return  # not empty (somebody else's file went in) or gone: leave the rest
+
+
+def create_exclusive(target: Path, payload: bytes) -> bool:
+    """Write a new file at ``target`` durably, only if there is none: True if this call
+    created it, False if one was there already (it is left as it is).
+
+    The bytes go to a temp file that is then hard-linked to ``target``, which fails if
+    ``target`` exists: the file appears whole or not at all, no lock is needed (so no lock
+    file is left behind when creating fails), and two processes creating the same project
+    at once cannot overwrite each other. Where hard links are not possible (some file
+    systems), the temp file is renamed instead, after checking that there is no file.
+    On error nothing is left behind (the caller removes the folders it made).
+    """
+    temp = _write_temp(target, (payload,), FILE_MODE, hint=False)
+    try:
+        try:
+            os.link(temp, target, follow_symlinks=False)
+        except FileExistsError:
+            return False
+        except FileNotFoundError:
+            # Another process created the project meanwhile and, opening it, removed this
+            # temp file as an orphan.
+            if os.path.lexists(target):
+                return False
+            raise
+        except OSError as exc:
+            if exc.errno not in _NO_LINKS:
+                raise
+            if os.path.lexists(target):
+                return False
+            os.replace(temp, target)
+        _sync_after_replace(target)
+        return True
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+
+
+#: What ``link`` says on a file system without hard links.
+_NO_LINKS = frozenset(
+    {errno.EPERM, errno.EOPNOTSUPP, getattr(errno, "ENOTSUP", errno.EOPNOTSUPP), errno.EMLINK}
+)

@@ -2,7 +2,9 @@
 
 A copy is taken when an app session starts, before a migration, before a restore and before
 an import; the newest 14 are kept. Copies are written atomically with mode 0600 in a folder
-with mode 0700. Reading the live file needs no lock: writers replace it atomically, and
+with mode 0700 (each under a new name, never through a link planted there), and the
+half-written copies a killed process leaves are removed the next time a backup is taken
+under the project's lock. Reading the live file needs no lock: writers replace it atomically, and
 a read that a save overlapped is read again (``ProjectLock.read_consistent``), so the copy
 is one complete version.
 """
@@ -10,12 +12,14 @@ is one complete version.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .atomic import ensure_private_folder, write_atomic
+from .atomic import NotDurableError, ensure_private_folder, remove_folders, write_atomic
+from .errors import SaveError
 from .lock import ProjectLock
 
 KEEP = 14
@@ -65,16 +69,49 @@ def take_backup(
     if not payload:
         return None
     folder = backup_folder(db)
-    ensure_private_folder(folder)
+    try:
+        created = ensure_private_folder(folder)
+    except OSError as exc:
+        raise SaveError(folder, exc, doing="creating the backup folder") from None
+    if lock is not None and lock.held:
+        remove_orphan_backup_temps(db)
     stamp = (now or datetime.now(UTC)).strftime(_STAMP)
     target = folder / f"{db.stem}-{stamp}-{reason}.json"
     counter = 2
-    while target.exists():
+    while os.path.lexists(target):
         target = folder / f"{db.stem}-{stamp}-{counter}-{reason}.json"
         counter += 1
-    write_atomic(target, payload)
+    try:
+        write_atomic(target, payload)
+    except OSError as exc:
+        remove_folders(created)  # a full disk leaves no empty backups/ behind
+        raise SaveError(
+            target, exc, doing="saving the backup", unchanged=not isinstance(exc, NotDurableError)
+        ) from None
     prune(db, keep)
     return target
+
+
+def _orphan_pattern(db: Path) -> re.Pattern[str]:
+    """The temp files ``write_atomic`` leaves in backups/ when a backup is killed midway
+    (``.<backup name>.tmp-<pid>-<token>``), of this project only."""
+    return re.compile(rf"^\.{re.escape(db.stem)}-\d{{8}}-\d{{6}}(?:-\d+)?-[a-z0-9-]+\.json\.tmp-")
+
+
+def remove_orphan_backup_temps(db: Path) -> list[Path]:
+    """Delete the half-written backups of killed imports, migrations and sessions (they
+    are never listed as backups, nor counted in the ``KEEP`` kept, but they can be as
+    large as the project). Only while holding the project's lock: then no backup of this
+    project is being written."""
+    pattern = _orphan_pattern(db)
+    removed: list[Path] = []
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        for entry in backup_folder(db).iterdir():
+            if pattern.match(entry.name):
+                with contextlib.suppress(FileNotFoundError):
+                    entry.unlink()
+                    removed.append(entry)
+    return removed
 
 
 def list_backups(db: Path) -> list[Backup]:

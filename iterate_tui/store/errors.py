@@ -29,7 +29,50 @@ class CorruptStoreError(StoreError):
 
 
 class ReadOnlyStoreError(StoreError):
-    """The file was written by a newer iterate-tui; this one may read it but not change it."""
+    """The project is open read-only (written by a newer iterate-tui, or in a place this
+    user cannot write): it may be read but not changed."""
+
+
+class ProjectPathError(StoreError):
+    """The path given cannot be a project file (a folder, a device, a dangling symbolic
+    link...). Raised before anything is created or changed."""
+
+
+class ProjectMissingError(StoreError):
+    """A command that only reads was given a project file that does not exist: nothing is
+    created (a mistyped path must not become a new, empty project)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"there is no project at {path} (nothing was created). Check the path; a command "
+            f"that writes creates it, e.g. iterate-tui --db {_quote(path)} add TITLE"
+        )
+
+
+class LockFileError(StoreError):
+    """The lock file beside the project is not a plain file of its own (a symbolic link, a
+    hard link to another file, a folder): it is never written through."""
+
+
+class SaveError(StoreError, OSError):
+    """Writing the project file (or a file beside it) failed: the disk is full, the file
+    too large for ``ulimit -f``, permission denied... The message says which file and
+    whether it was left unchanged. Still an OSError, with the original ``errno``."""
+
+    def __init__(
+        self, path: Path, error: OSError, *, doing: str = "saving", unchanged: bool = True
+    ) -> None:
+        reason = error.strerror or str(error)
+        if unchanged:
+            outcome = "nothing was created" if doing == "creating" else "nothing was changed"
+        else:
+            outcome = "the change was made but may not be on disk yet"
+        super().__init__(error.errno, f"{reason} while {doing} {path}: {outcome}")
+        self.path = path
+
+    def __str__(self) -> str:
+        return str(self.strerror)
 
 
 class LockTimeoutError(StoreError):

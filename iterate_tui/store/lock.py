@@ -19,8 +19,10 @@ the counter move, so it is read again.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
+import stat
 import struct
 import threading
 import time
@@ -28,7 +30,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .atomic import FILE_MODE
-from .errors import LockTimeoutError
+from .errors import LockFileError, LockTimeoutError, ReadOnlyStoreError
 
 _COUNTER = struct.Struct("<Q")
 
@@ -42,11 +44,80 @@ def read_file(path: Path) -> tuple[os.stat_result, bytes]:
         return os.fstat(handle.fileno()), handle.read()
 
 
+def open_lock_file(path: Path) -> int:
+    """Open the lock file for reading and writing, creating it if there is none.
+
+    Never through a symbolic link (``O_NOFOLLOW``: a link planted as ``project.json.lock``
+    would have the counter written into whatever it points to), created with ``O_EXCL``,
+    and refused unless it is a regular file with no other name: the store writes into it,
+    so it must be its own. LockFileError names the file.
+    """
+    flags = os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+    for _ in range(3):
+        try:
+            fd = os.open(path, flags)
+        except FileNotFoundError:
+            try:
+                fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, FILE_MODE)
+            except FileExistsError:
+                continue  # created by another process meanwhile: open that one
+            except OSError as exc:
+                raise _unusable(path, exc) from None
+        except OSError as exc:
+            raise _unusable(path, exc) from None
+        try:
+            _check_lock_file(path, fd)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+    raise LockFileError(f"{path} keeps appearing and disappearing; nothing was changed")
+
+
+def _check_lock_file(path: Path, fd: int) -> None:
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+        raise LockFileError(
+            f"{path} is not a plain file of its own ({_kind(info)}); iterate-tui writes "
+            "into its lock file, so it does not use this one. Nothing was changed. If you "
+            f"did not make it, remove it: rm {path}"
+        )
+
+
+def _kind(info: os.stat_result) -> str:
+    if stat.S_ISDIR(info.st_mode):
+        return "a folder"
+    if not stat.S_ISREG(info.st_mode):
+        return "a device, pipe or socket"
+    return f"a file with {info.st_nlink} names (a hard link)"
+
+
+def _unusable(path: Path, exc: OSError) -> Exception:
+    """The error for a lock file that cannot be opened: a symbolic link is named as such
+    (``O_NOFOLLOW`` reports it as ELOOP); other errors (permission denied, a read-only
+    file system) are passed on for the store to decide."""
+    if exc.errno == errno.ELOOP or (exc.errno == errno.EMLINK and os.path.islink(path)):
+        return LockFileError(
+            f"{path} is a symbolic link; iterate-tui never writes through a link in place "
+            "of its lock file. Nothing was changed. If you did not make it, remove it: "
+            f"rm {path}"
+        )
+    if isinstance(exc, IsADirectoryError):
+        return LockFileError(f"{path} is a folder, not a lock file. Nothing was changed.")
+    return exc
+
+
 class ProjectLock:
     def __init__(self, db_path: Path, timeout: float = 15.0) -> None:
         self.path = db_path.with_name(db_path.name + ".lock")
         self.timeout = timeout
         self._fd: int | None = None
+        #: Set by ``open_read_only``: nothing is ever written (or created) through it.
+        self.read_only = False
+        #: No lock file is used: there is none where nothing can be written, and none yet
+        #: for a project not created yet (``attach`` ends that). Holding the lock then only
+        #: excludes the other threads of this process, and the counter reads 0.
+        self.detached = False
         self._thread_lock = threading.RLock()
         self._depth = 0
         #: Called by a thread about to wait for another thread of this process that holds
@@ -55,8 +126,44 @@ class ProjectLock:
 
     def _open(self) -> int:
         if self._fd is None:
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+            if self.read_only:
+                raise ReadOnlyStoreError(f"{self.path} is open read-only: nothing can be saved")
+            self._fd = open_lock_file(self.path)
         return self._fd
+
+    def open(self) -> None:
+        """Open (or create) the lock file now, for writing: LockFileError if it is not a
+        plain file of its own, OSError if it cannot be opened (permission denied...)."""
+        self._open()
+
+    def open_read_only(self) -> None:
+        """Use the lock without writing anything, where the project cannot be changed (a
+        read-only folder or mount): the lock file is opened for reading if there is one
+        (an flock needs no write access), else there is nothing to lock and the change
+        counter reads 0. ``bump`` is refused."""
+        self.close()
+        self.read_only = True
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except FileNotFoundError:
+            self.detached = True
+            return
+        except OSError as exc:
+            raise _unusable(self.path, exc) from None
+        try:
+            _check_lock_file(self.path, fd)
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+
+    def attach(self) -> None:
+        """Start using the lock file (the project file now exists): opened, created if need
+        be, and locked at once if this thread holds the lock already."""
+        self.detached = False
+        self._open()
+        if self._depth > 0:
+            self._acquire()
 
     @contextlib.contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -74,8 +181,8 @@ class ProjectLock:
                 yield
             finally:
                 self._depth -= 1
-                if self._depth == 0:
-                    fcntl.flock(self._open(), fcntl.LOCK_UN)
+                if self._depth == 0 and self._fd is not None:
+                    fcntl.flock(self._fd, fcntl.LOCK_UN)
         finally:
             self._thread_lock.release()
 
@@ -84,6 +191,8 @@ class ProjectLock:
         return self._depth > 0
 
     def _acquire(self) -> None:
+        if self.detached:
+            return
         fd = self._open()
         deadline = time.monotonic() + self.timeout
         delay = 0.002
@@ -103,6 +212,8 @@ class ProjectLock:
 
     def generation(self) -> int:
         """The change counter as last written by any process (no lock needed to peek)."""
+        if self.detached:
+            return 0
         raw = os.pread(self._open(), _COUNTER.size, 0)
         return _COUNTER.unpack(raw)[0] if len(raw) == _COUNTER.size else 0
 

@@ -41,9 +41,8 @@ from ..domain.enums import Status
 from .codec import doc_to_settings
 from .errors import PrefetchBroken
 from .lock import ProjectLock
-from .repository import rank_documents
+from .raw import Identity, RawData, file_identity, parse, rank_documents
 from .schema import EXPERIMENTS_TABLE, settings_doc
-from .storage import Identity, RawData, file_identity, parse
 
 #: Experiments per chunk: parsing one takes ~0.5 ms, so a key waits at most that long.
 CHUNK = 64

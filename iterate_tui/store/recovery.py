@@ -24,16 +24,18 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .. import __version__
-from .atomic import ensure_private_folder, write_atomic
+from .atomic import NotDurableError, ensure_private_folder, write_atomic
 from .codec import (
+    doc_id_of,
     doc_to_experiment,
     doc_to_settings,
     experiment_to_doc,
     settings_to_doc,
     timestamp,
 )
-from .errors import CorruptStoreError, StoreError
+from .errors import CorruptStoreError, SaveError, StoreError
 from .lock import ProjectLock
+from .raw import parse
 from .schema import (
     EXPERIMENTS_TABLE,
     LAST_IDS,
@@ -42,11 +44,12 @@ from .schema import (
     SCHEMA_VERSION,
     SETTINGS_KEY,
     RawData,
+    check_meta,
     empty_project,
     settings_doc,
     version_of,
 )
-from .storage import parse, serialize
+from .storage import serialize
 
 _STAMP = "%Y%m%d-%H%M%S"
 _ENTRY = re.compile(r'"(\d+)"\s*:\s*\{')
@@ -86,6 +89,17 @@ def _keep_aside(db: Path, payload: bytes, now: datetime | None) -> Path:
     return target
 
 
+def _replace_project(db: Path, payload: bytes, doing: str) -> None:
+    """``write_atomic`` of the project file; a failure says which file and that it was
+    left as it was."""
+    try:
+        write_atomic(db, payload)
+    except OSError as exc:
+        raise SaveError(
+            db, exc, doing=doing, unchanged=not isinstance(exc, NotDurableError)
+        ) from None
+
+
 # -- restore -------------------------------------------------------------------------------
 def check_project(path: Path, payload: bytes) -> RawData:
     """Parse a would-be project file and build every experiment and the settings from it.
@@ -97,9 +111,13 @@ def check_project(path: Path, payload: bytes) -> RawData:
         version_of(data)
     except ValueError as exc:
         raise CorruptStoreError(path, str(exc)) from None
+    try:
+        check_meta(data)
+    except ValueError as exc:
+        raise CorruptStoreError(path, str(exc)) from None
     for key, doc in data.get(EXPERIMENTS_TABLE, {}).items():
         try:
-            doc_to_experiment(int(key), doc)
+            doc_to_experiment(doc_id_of(key), doc)
         except (KeyError, ValueError, TypeError) as exc:
             raise CorruptStoreError(path, f"experiment {key!r} is malformed ({exc!s})") from None
     try:
@@ -146,7 +164,7 @@ def restore(db: Path, backup: Path, now: datetime | None = None) -> Path | None:
             if current is not None:
                 aside = _keep_aside(db, current, now)
                 payload = _keeping_ids_taken(restored, payload, _highest_id(current))
-            write_atomic(db, payload)
+            _replace_project(db, payload, "restoring")
             lock.bump()
             return aside
     finally:
@@ -299,9 +317,9 @@ def _kept_experiments(raw: dict[str, Any], problems: list[str]) -> dict[str, dic
         if doc is None:
             continue  # already reported as unreadable
         try:
-            doc_id = int(key)
-            if doc_id < 1:
-                raise ValueError(f"id {key!r} is not a positive number")
+            doc_id = doc_id_of(key)
+            if str(doc_id) in kept:
+                raise ValueError(f"id {key!r} is taken by another experiment")
             if not isinstance(doc, dict):
                 raise TypeError("it is not a JSON object")
             exp = doc_to_experiment(doc_id, doc)
@@ -373,7 +391,7 @@ def salvage(db: Path, now: datetime | None = None) -> SalvageReport:
             fresh[EXPERIMENTS_TABLE] = kept
             if settings is not None:
                 fresh[PROJECT_TABLE] = {SETTINGS_KEY: settings}
-            write_atomic(db, serialize(fresh))
+            _replace_project(db, serialize(fresh), "salvaging")
             lock.bump()
             return SalvageReport(
                 aside=aside,

@@ -15,23 +15,28 @@ import contextlib
 import dataclasses
 import functools
 import gc
-import heapq
 import itertools
 import threading
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from tinydb.table import Document
 
 from ..domain.enums import Status
 from ..domain.experiment import Experiment
-from ..domain.ranking import RankKey, rank_key_of
 from ..domain.settings import ProjectSettings
 from . import journal
-from .codec import doc_to_experiment, doc_to_settings, experiment_to_doc, settings_to_doc
+from .codec import (
+    doc_id_of,
+    doc_to_experiment,
+    doc_to_settings,
+    experiment_to_doc,
+    settings_to_doc,
+)
 from .errors import CorruptStoreError, NotFoundError
 from .project import ProjectStore
+from .raw import rank_documents
 from .schema import EXPERIMENTS_TABLE, JOURNAL_TABLE, PROJECT_TABLE, SETTINGS_KEY
 
 SETTINGS_ID = int(SETTINGS_KEY)  # TinyDB's doc_id
@@ -103,7 +108,7 @@ class Repository:
 
     def _build(self, key: str, doc: dict[str, Any] | None = None) -> Experiment:
         try:
-            doc_id = int(key)
+            doc_id = doc_id_of(key)
             exp = doc_to_experiment(doc_id, self._raw[key] if doc is None else doc)
         except (KeyError, ValueError, TypeError) as exc:
             raise CorruptStoreError(
@@ -111,6 +116,21 @@ class Repository:
             ) from None
         self._experiments[doc_id] = exp
         return exp
+
+    def _id(self, key: str, *, strict: bool = False) -> int:
+        """A stored key's id, to look it up among the built ones; CorruptStoreError for a
+        key ``int`` cannot read (``"abc"``). Keys it reads but that are not ids (``"-5"``,
+        ``"007"``) are refused by ``_build``, which every key goes through once, or here
+        with ``strict``."""
+        if not strict:
+            with contextlib.suppress(ValueError):
+                return int(key)
+        try:
+            return doc_id_of(key)
+        except ValueError as exc:
+            raise CorruptStoreError(
+                self.store.path, f"experiment {key!r} is malformed ({exc!s})"
+            ) from None
 
     def _build_all(self) -> None:
         if self._complete:
@@ -123,7 +143,19 @@ class Repository:
     def _finish_build(self) -> None:
         """Build what is left and keep the experiments in the file's order."""
         built = self._experiments
-        self._experiments = {int(key): built.get(int(key)) or self._build(key) for key in self._raw}
+        try:
+            # Every key was checked by ``_build`` (here or when it was built before), except
+            # one ``int`` cannot read at all.
+            self._experiments = {
+                int(key): built.get(int(key)) or self._build(key) for key in self._raw
+            }
+        except ValueError:
+            for key in self._raw:
+                self._id(key)
+            raise
+        if len(self._experiments) != len(self._raw):  # "007" beside "7"
+            for key in self._raw:
+                self._id(key, strict=True)
         self._complete = True
         self._pending = None
 
@@ -131,7 +163,7 @@ class Repository:
         """Build those of ``keys`` that are stored and not built yet."""
         with _no_gc():
             for key in keys:
-                if key in self._raw and int(key) not in self._experiments:
+                if key in self._raw and self._id(key) not in self._experiments:
                     self._build(key)
 
     @property
@@ -156,7 +188,7 @@ class Repository:
             return False
         if self._pending is None:
             built = self._experiments
-            self._pending = [key for key in self._raw if int(key) not in built]
+            self._pending = [key for key in self._raw if self._id(key) not in built]
         chunk = self._pending[-limit:]
         del self._pending[-limit:]
         self._build_missing(chunk)
@@ -190,7 +222,7 @@ class Repository:
         rows: list[Experiment] = []
         for key, doc in top:
             try:
-                rows.append(self._experiments.get(int(key)) or self._build(key, doc))
+                rows.append(self._experiments.get(self._id(key)) or self._build(key, doc))
             except CorruptStoreError:
                 continue
         return rows, ranked
@@ -205,7 +237,7 @@ class Repository:
         wanted = {status.value for status in statuses}
         built = self._experiments
         return [
-            built.get(int(key)) or self._build(key)
+            built.get(self._id(key)) or self._build(key)
             for key, doc in self._raw.items()
             if doc.get("status") in wanted
         ]
@@ -395,7 +427,11 @@ class Repository:
         doc = settings_to_doc(settings)
         self._sync()
         with self.store.change() as db:
-            db.table(PROJECT_TABLE).upsert(Document(doc, doc_id=SETTINGS_ID))
+            table = db.table(PROJECT_TABLE)
+            if table.contains(doc_id=SETTINGS_ID):  # replaced whole: a cleared key goes
+                table.update(_replace_with(doc), doc_ids=[SETTINGS_ID])
+            else:
+                table.insert(Document(doc, doc_id=SETTINGS_ID))
         if self._after_change(True):
             self._settings = settings
         return settings
@@ -471,42 +507,6 @@ class Repository:
 
 def _entry_order(key: str) -> int:
     return int(key) if key.isdigit() else -1
-
-
-#: What a malformed document can raise while it is ranked.
-_UNRANKABLE = (KeyError, ValueError, TypeError, ZeroDivisionError, OverflowError)
-
-
-def rank_documents(
-    raw: dict[str, dict[str, Any]], settings: ProjectSettings, statuses: Collection[str], limit: int
-) -> tuple[list[str], int]:
-    """The keys of the ``limit`` best-ranked stored documents whose status is in
-    ``statuses`` (stored values), in rank order, and how many such documents could be
-    ranked. A document that cannot be ranked is left out: building it reports what is wrong
-    with it."""
-    chosen = [(key, doc) for key, doc in raw.items() if doc.get("status") in statuses]
-    try:  # one comprehension: faster than the careful loop (10,000 at launch)
-        keyed = [(_doc_rank_key(key, doc, settings), key) for key, doc in chosen]
-    except _UNRANKABLE:
-        keyed = []
-        for key, doc in chosen:
-            try:
-                keyed.append((_doc_rank_key(key, doc, settings), key))
-            except _UNRANKABLE:
-                continue
-    return [key for _, key in heapq.nsmallest(limit, keyed)], len(keyed)
-
-
-def _doc_rank_key(key: str, doc: dict[str, Any], settings: ProjectSettings) -> RankKey:
-    """The domain's rank key of a stored document, without building the experiment."""
-    return rank_key_of(
-        int(key),
-        doc.get("impact"),
-        doc.get("probability"),
-        doc.get("info_value", 0),
-        doc["cost"],
-        settings,
-    )
 
 
 @contextlib.contextmanager

@@ -41,6 +41,22 @@ def version_of(data: RawData) -> int:
     return version
 
 
+def check_meta(data: RawData) -> None:
+    """Refuse a ``_meta`` document the store could not use (ValueError saying why): the
+    highest ids handed out must be a mapping of table names to whole numbers."""
+    meta = data.get(META_TABLE, {}).get("1")
+    if meta is None:
+        return
+    last_ids = meta.get(LAST_IDS)
+    if last_ids is None:
+        return
+    if not isinstance(last_ids, dict):
+        raise ValueError(f"_meta.{LAST_IDS} is {last_ids!r}, not a table of the highest ids")
+    for table, highest in last_ids.items():
+        if type(highest) is not int or highest < 0:
+            raise ValueError(f"_meta.{LAST_IDS}.{table} is {highest!r}, not a whole number")
+
+
 def with_version(data: RawData, version: int) -> RawData:
     out = dict(data)
     out[META_TABLE] = {"1": {**data.get(META_TABLE, {}).get("1", {}), "schema_version": version}}

@@ -34,16 +34,14 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from .atomic import write_atomic
-from .errors import CorruptStoreError, PrefetchBroken
+from .atomic import NotDurableError, write_atomic
+from .errors import CorruptStoreError, PrefetchBroken, SaveError
 from .lock import ProjectLock
+from .raw import Identity, RawData, file_identity, parse
 from .schema import EXPERIMENTS_TABLE, JOURNAL_TABLE, LAST_IDS, META_TABLE
 
 if TYPE_CHECKING:
     from .prefetch import Header, Prefetch
-
-RawData = dict[str, dict[str, Any]]
-Identity = tuple[int, int, int, int]
 
 #: Check every incremental serialization against a full ``orjson.dumps`` before writing
 #: (slow: for tests and debugging). A mismatch raises ``SerializeCacheError`` and the change
@@ -54,26 +52,6 @@ VERIFY_SERIALIZE = os.environ.get("ITERATE_TUI_VERIFY_SERIALIZE", "") not in (""
 WRITE_PARTS = 8
 #: Kept documents per joined block (see ``DocumentCache``).
 BLOCK = 64
-
-
-def file_identity(stat: os.stat_result) -> Identity:
-    return (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-
-
-def parse(path: Path, payload: bytes) -> RawData:
-    """Parse a project file's bytes, or say precisely why they are not a project."""
-    if not payload.strip():
-        raise CorruptStoreError(path, f"the file is empty ({len(payload)} bytes)")
-    try:
-        data = orjson.loads(payload)
-    except orjson.JSONDecodeError as exc:
-        raise CorruptStoreError(path, f"it is not valid JSON ({exc})") from None
-    if not isinstance(data, dict):
-        raise CorruptStoreError(path, "it holds JSON but not a TinyDB document (no tables)")
-    for name, table in data.items():
-        if not isinstance(table, dict) or not all(isinstance(d, dict) for d in table.values()):
-            raise CorruptStoreError(path, f"table {name!r} is not a set of documents")
-    return data
 
 
 def serialize_parts(data: RawData, cache: DocumentCache) -> Collection[bytes | list[bytes]]:
@@ -470,12 +448,23 @@ class ProjectStorage(Storage):
 
     def _commit(self, data: RawData) -> None:
         parts = serialize_parts(data, self.cache)
-        # Before a byte is written: the write may go into an inode that a lock-free reader
-        # still has open (see ``ProjectLock.read_consistent``).
-        self.lock.bump()
-        write_atomic(self.path, parts, recycle=True)
-        self._generation = self.lock.bump()
-        self._identity = file_identity(os.stat(self.path))
+        try:
+            # Before a byte is written: the write may go into an inode that a lock-free
+            # reader still has open (see ``ProjectLock.read_consistent``).
+            self.lock.bump()
+            write_atomic(self.path, parts, recycle=True)
+            self._generation = self.lock.bump()
+            self._identity = file_identity(os.stat(self.path))
+        except OSError as exc:
+            # Disk full, ``ulimit -f``, permission denied: say which file, and whether it
+            # was left as it was (everything before the rename leaves it untouched).
+            raise SaveError(self.path, exc, unchanged=not isinstance(exc, NotDurableError)) from exc
+        self._data = data
+
+    def adopt(self, data: RawData) -> None:
+        """Use ``data`` in memory instead of what was read, without writing it (an older
+        schema upgraded for reading where the file cannot be written)."""
+        self.cache.invalidate()
         self._data = data
 
     @contextlib.contextmanager
@@ -597,7 +586,9 @@ class ProjectTable(Table):
         next_id = int(super()._get_next_id())  # type: ignore[no-untyped-call]
         meta = storage.read().setdefault(META_TABLE, {}).setdefault("1", {})
         highest: dict[str, int] = meta.setdefault(LAST_IDS, {})
-        floor = int(highest.get(self.name, 0))
+        floor = highest.get(self.name, 0) if isinstance(highest, dict) else None
+        if type(floor) is not int:  # a hand-edited file read in by a re-read
+            raise CorruptStoreError(storage.path, f"_meta.{LAST_IDS} is {highest!r}, not ids")
         if next_id <= floor:
             next_id = floor + 1
             self._next_id = next_id + 1  # type: ignore[assignment]

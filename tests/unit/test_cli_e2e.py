@@ -74,7 +74,8 @@ def test_usage_errors_are_one_line_and_exit_2(
 def test_a_script_session(tmp_path: Path) -> None:
     db = tmp_path / "data" / "project.json"
     added = iterate("add", "Focal loss", "--impact", "4", "--probability", "60%", env_db=db)
-    assert (added.returncode, added.stdout, added.stderr) == (0, "1\n", "")
+    assert (added.returncode, added.stdout) == (0, "1\n")
+    assert added.stderr == f"iterate-tui: created a new project at {db}\n"
     assert iterate("start", "1", env_db=db).returncode == 0
     done = iterate(
         "result", "1", "--value", "0.74", "--value", "0.75", "--outcome", "success", env_db=db

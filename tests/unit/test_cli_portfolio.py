@@ -173,6 +173,7 @@ def test_portfolio_is_read_only(project: Run, db_path: Path) -> None:
 
 
 def test_portfolio_of_an_empty_project_without_budget(cli: Run) -> None:
+    ok(cli, "settings", "--set", "name=Empty")  # a project with nothing in it yet
     out = ok(cli, "portfolio")
     assert "exploration   nothing planned yet, target 80% exploring; by count: nothing" in out
     assert "(no budget set)" in out and "runway        - (no budget set)" in out

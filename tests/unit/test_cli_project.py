@@ -18,11 +18,11 @@ import pytest
 from iterate_tui.__main__ import main
 from iterate_tui.cli import main as cli_main
 from iterate_tui.cli.context import Context
-from iterate_tui.cli.settings import PARSERS
-from iterate_tui.domain.settings import ProjectSettings
+from iterate_tui.domain.settings import SETTING_SPECS, ProjectSettings
 from iterate_tui.store.backups import list_backups, take_backup
 from iterate_tui.store.errors import CorruptStoreError
 from iterate_tui.store.lock import ProjectLock
+from iterate_tui.store.project import ProjectStore
 from iterate_tui.store.repository import Repository
 
 from .cli_support import Run, runner, stored
@@ -59,10 +59,17 @@ def truncate(db: Path, keep: float = 0.6) -> bytes:
 
 # -- settings ------------------------------------------------------------------------------
 def test_every_setting_can_be_set() -> None:
-    assert set(PARSERS) == {f.name for f in dataclasses.fields(ProjectSettings)}
+    assert {s.key for s in SETTING_SPECS} == {f.name for f in dataclasses.fields(ProjectSettings)}
 
 
-def test_settings_show_every_key(cli: Run) -> None:
+@pytest.fixture
+def new(db_path: Path) -> Path:
+    """An empty project with the default settings (reading creates none)."""
+    ProjectStore.open(db_path).close()
+    return db_path
+
+
+def test_settings_show_every_key(cli: Run, new: Path) -> None:
     result = cli("settings")
     assert result.code == 0
     for key in ("metric_name", "direction", "deadline", "w_info", "probability_threshold"):
@@ -99,7 +106,7 @@ def test_settings_set_validates_and_saves(cli: Run, db_path: Path) -> None:
     ("assignment", "message"),
     [
         ("probability_threshold=abc", "probability_threshold: 'abc' is not a number"),
-        ("w_info=-1", "w_info: must not be negative"),
+        ("w_info=-1", "w_info: must be from 0 to 100"),
         ("alpha=nan", "alpha: must be a finite number"),
         ("deadline=2026-13-01", "deadline: '2026-13-01' is not a date"),
         ("deadline=2000-01-01", "deadline: 2000-01-01 is before the start date"),
@@ -111,7 +118,7 @@ def test_settings_set_validates_and_saves(cli: Run, db_path: Path) -> None:
     ],
 )
 def test_settings_refuse_bad_values_and_change_nothing(
-    cli: Run, assignment: str, message: str
+    cli: Run, new: Path, assignment: str, message: str
 ) -> None:
     before = cli("settings", "--json").out
     result = cli("settings", "--set", "metric_name=changed", "--set", assignment)

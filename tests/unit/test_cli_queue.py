@@ -103,6 +103,7 @@ def test_next_start_starts_it_and_moves_on(cli: Run, db_path: Path, mixed: None)
 
 
 def test_an_empty_backlog_exits_4(cli: Run, db_path: Path) -> None:
+    assert cli("add", "A skipped one", "--matters", "no.").code == 0  # a project, no backlog
     for args in (("next",), ("next", "--json"), ("next", "--start")):
         result = cli(*args)
         assert (result.code, result.out) == (NOTHING_LEFT, "")

@@ -147,8 +147,12 @@ def test_a_bad_csv_row_is_reported_by_number_and_nothing_is_imported(
     result = run(db, "import", str(source))
     assert result.code == 1
     lines = result.err.strip().splitlines()
-    assert lines[0] == "iterate-tui: error: row 7 (line 8): probability: 'abc' is not a number"
-    assert lines[1].startswith("iterate-tui: error: row 9 (line 10): impact: must be a whole")
+    assert lines[0] == (
+        "iterate-tui: error: row 7 (line 8), column probability: 'abc' is not a number"
+    )
+    assert lines[1].startswith(
+        "iterate-tui: error: row 9 (line 10), column impact: must be a whole"
+    )
     assert "nothing was imported (2 bad rows of 10" in lines[-1]
     assert db.read_bytes() == before
     assert [e.title for e in stored(db)] == ["Already there"]
@@ -157,19 +161,31 @@ def test_a_bad_csv_row_is_reported_by_number_and_nothing_is_imported(
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"probability": "nan"}, "row 2: probability: must be a finite number"),
-        ({"probability": 1.5e3}, "row 2: probability: must not be above 100%"),
-        ({"impact": [4]}, "row 2: impact: must be a single value"),
-        ({"cost": 0}, "row 2: cost: must be greater than 0"),
-        ({"status": "finished"}, "row 2: status: 'finished' is not one of"),
-        ({"status": "done"}, "row 2: outcome: a done experiment needs one"),
-        ({"outcome": "success"}, "row 2: outcome: only a done experiment has one"),
-        ({"status": "skipped"}, "row 2: skip_reason: a skipped experiment needs a reason"),
-        ({"status": "running", "impact": None}, "row 2: impact: is needed for a running"),
-        ({"created_at": "yesterday"}, "row 2: created_at: 'yesterday' is not a date"),
-        ({"history": [{"at": "2026-01-01T00:00:00Z"}]}, "row 2: history change 1: needs"),
-        ({"probabilty": 0.5}, "row 2: probabilty: is not a field of an experiment"),
-        ({"title": ""}, "row 2: title: must not be empty"),
+        ({"probability": "nan"}, "row 2 (line 1), field probability: must be a finite number"),
+        ({"probability": 1.5e3}, "row 2 (line 1), field probability: must not be above 100%"),
+        ({"impact": [4]}, "row 2 (line 1), field impact: must be a single value"),
+        ({"cost": 0}, "row 2 (line 1), field cost: must be greater than 0"),
+        ({"status": "finished"}, "row 2 (line 1), field status: 'finished' is not one of"),
+        ({"status": "done"}, "row 2 (line 1), field outcome: a done experiment needs one"),
+        ({"outcome": "success"}, "row 2 (line 1), field outcome: only a done experiment has one"),
+        (
+            {"status": "skipped"},
+            "row 2 (line 1), field skip_reason: a skipped experiment needs a reason",
+        ),
+        (
+            {"status": "running", "impact": None},
+            "row 2 (line 1), field impact: is needed for a running",
+        ),
+        (
+            {"created_at": "yesterday"},
+            "row 2 (line 1), field created_at: 'yesterday' is not a date",
+        ),
+        (
+            {"history": [{"at": "2026-01-01T00:00:00Z"}]},
+            "row 2 (line 1), field history: change 1 needs",
+        ),
+        ({"probabilty": 0.5}, "row 2 (line 1), field probabilty: is not a field of an experiment"),
+        ({"title": ""}, "row 2 (line 1), field title: must not be empty"),
     ],
 )
 def test_a_bad_json_row_names_its_field(

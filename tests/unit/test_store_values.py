@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from iterate_tui.domain.enums import Activity, Direction, Outcome, Phase, Status, Support
 from iterate_tui.domain.errors import ValidationError
 from iterate_tui.domain.experiment import EstimateChange, Experiment
-from iterate_tui.domain.settings import ProjectSettings
+from iterate_tui.domain.fields import COST_MAX, COST_MIN, VALUE_MAX
+from iterate_tui.domain.settings import ALPHA_MAX, BUDGET_MAX, W_INFO_MAX, ProjectSettings
 from iterate_tui.store.codec import (
     doc_to_experiment,
     doc_to_settings,
@@ -124,9 +125,18 @@ def test_repository_refuses_non_finite_settings(filled: Repository, bad: float, 
 
 
 # -- round trips (hypothesis) ----------------------------------------------------------------------
+def _with_deadline(deadline_after: int | None, **values: Any) -> ProjectSettings:
+    """Settings whose deadline (if any) is ``deadline_after`` days after the start."""
+    start = values["start_date"]
+    deadline = None if deadline_after is None else start + timedelta(days=deadline_after)
+    return ProjectSettings(**values, deadline=deadline)
+
+
 # Text the JSON file can hold: any character but lone surrogates.
 text = st.text(st.characters(codec="utf-8"), max_size=30)
 finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
+#: Metric values, baselines and targets: what ``fields.finite`` accepts.
+values = st.floats(-VALUE_MAX, VALUE_MAX)
 timestamps = st.datetimes(
     min_value=datetime(1970, 1, 1),
     max_value=datetime(2100, 1, 1),
@@ -149,7 +159,7 @@ experiments = st.builds(
     matters=text,
     impact=st.none() | st.integers(1, 5),
     probability=st.none() | st.floats(0.0, 1.0),
-    cost=st.floats(min_value=0.0, max_value=1e9, exclude_min=True) | st.integers(1, 10**6),
+    cost=st.floats(min_value=COST_MIN, max_value=COST_MAX) | st.integers(1, 10**6),
     info_value=st.integers(0, 3),
     activity=st.sampled_from(Activity),
     tier=st.integers(1, 3),
@@ -157,7 +167,7 @@ experiments = st.builds(
     tags=st.lists(text.filter(bool), max_size=3).map(tuple),
     status=st.sampled_from(Status),
     outcome=st.none() | st.sampled_from(Outcome),
-    values=st.lists(finite, max_size=4).map(tuple),
+    values=st.lists(values, max_size=4).map(tuple),
     actual_cost=st.none() | st.floats(0.0, 1e6),
     learned=text,
     skip_reason=text,
@@ -171,22 +181,23 @@ experiments = st.builds(
     history=st.lists(changes, max_size=3).map(tuple),
 )
 project_settings = st.builds(
-    ProjectSettings,
+    _with_deadline,
     name=text,
     metric_name=text,
     direction=st.sampled_from(Direction),
-    baseline=st.none() | finite,
-    target=st.none() | finite,
+    baseline=st.none() | values,
+    target=st.none() | values,
     start_date=st.dates(date(1990, 1, 1), date(2100, 1, 1)),
-    deadline=st.none() | st.dates(date(1990, 1, 1), date(2100, 1, 1)),
-    budget_total=st.none() | st.floats(0.0, 1e9),
+    deadline_after=st.none() | st.integers(0, 365 * 50),
+    budget_total=st.none() | st.floats(0.0, BUDGET_MAX, exclude_min=True),
     budget_unit=text,
     phase=st.sampled_from(Phase),
     support=st.sampled_from(Support),
-    w_info=finite,
-    alpha=finite,
-    impact_threshold=st.integers(1, 5),
-    probability_threshold=st.floats(0.0, 1.0),
+    support_confirmed=st.none() | st.dates(date(1990, 1, 1), date(2100, 1, 1)),
+    w_info=st.floats(0.0, W_INFO_MAX),
+    alpha=st.floats(0.0, ALPHA_MAX),
+    impact_threshold=st.integers(2, 5),
+    probability_threshold=st.floats(0.05, 1.0),
     moonshot_share=st.floats(0.0, 1.0),
 )
 
