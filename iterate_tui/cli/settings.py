@@ -31,11 +31,9 @@ def changed(current: ProjectSettings, assignments: list[str]) -> ProjectSettings
 def settings(args: Namespace, ctx: Context) -> int:
     if args.assignments:
         with ctx.change() as session:
-            repository = session.repository
-            current = repository.settings()
-            new = changed(current, args.assignments)
-            if new != current:
-                repository.save_settings(new)
+            new = changed(session.settings, args.assignments)
+            keys = ", ".join(dict.fromkeys(a.partition("=")[0].strip() for a in args.assignments))
+            session.update_settings(new, f"set {keys}")
     repository = ctx.repository
     current = repository.settings()
     if args.json:  # every key, the empty ones as null

@@ -297,7 +297,7 @@ def import_(args: Namespace, ctx: Context) -> int:
                 return 0
         if existing:
             take_backup(ctx.db, "before-import", lock=ctx.store.lock)
-        stored = repository.add_many(experiments)
+        stored = session.add_many(experiments, f"import {len(experiments)} from {clean(name)}")
     first, last = stored[0].id, stored[-1].id
     ids = f"#{first}" if first == last else f"#{first}..#{last}"
     out(f"imported {len(stored)} experiment{'s' if len(stored) > 1 else ''} ({ids})")
