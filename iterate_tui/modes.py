@@ -124,8 +124,30 @@ MATRIX = Mode(
     "selected experiment and the cursor follows it.",
 )
 
+SETTINGS = Mode(
+    "settings",
+    "0",
+    "Settings",
+    "settings",
+    "settings:SettingsScreen",
+    (
+        Command("settings", "save the changes", "ctrl+s", "save", "Save", writes=True),
+        Command(
+            "settings",
+            "put back what is saved (or leave the field)",
+            "escape",
+            "revert",
+            "Put back / leave field",
+        ),
+    ),
+    "Every project setting, checked as you type by the rules of 'iterate-tui settings "
+    "--set'. Beside the phase: the phase the calendar and the budget suggest (the larger of "
+    "the share of start..deadline passed and of the budget spent: early below 25%, middle "
+    "below 60%, late below 90%, deadline from 90% or past the deadline).",
+)
+
 #: Every screen, in the order of their keys on the keyboard.
-MODES: tuple[Mode, ...] = (BACKLOG, TRIAGE_INBOX, MATRIX)
+MODES: tuple[Mode, ...] = (BACKLOG, TRIAGE_INBOX, MATRIX, SETTINGS)
 
 #: The screens share one entry in the key bar ("0-4 screens").
 SCREENS = Binding.Group("screens", compact=False)

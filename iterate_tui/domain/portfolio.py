@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -356,6 +356,19 @@ def _ids(ids: Sequence[int]) -> str:
 
 
 # -- suggested phase -----------------------------------------------------------------------------
+def spent_cost(experiments: Iterable[Experiment]) -> float:
+    """What has been spent, as the report counts it (done: the actual cost, else the
+    estimate; skipped: the actual cost recorded, else nothing): for the phase suggestion
+    where no whole report is needed (the settings screen)."""
+    spent = 0.0
+    for exp in experiments:
+        if exp.status is Status.DONE:
+            spent += exp.cost if exp.actual_cost is None else exp.actual_cost
+        elif exp.status is Status.SKIPPED:
+            spent += exp.actual_cost or 0.0
+    return spent
+
+
 def suggest_phase(settings: ProjectSettings, spent: float, today: date) -> PhaseSuggestion | None:
     """The phase the calendar and the budget suggest, or None with neither a deadline nor a
     budget. The larger of the two shares decides (the time share on a tie)."""

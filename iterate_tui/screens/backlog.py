@@ -26,11 +26,10 @@ from .experiments import ExperimentActions
 #: Rows shown before every experiment is built: more than any terminal has lines.
 PREVIEW_ROWS = FIRST_ROWS
 
-NO_MATCH = "No experiments match the filter: esc clears it (status:all shows done ones too)."
-NOTHING_YET = 'No experiments yet. n adds the first one; from a script: iterate-tui add "title".'
-NOTHING_OPEN = (
-    "Nothing open: every experiment is done or skipped. n adds one; /status:all shows all."
-)
+#: What the empty table says (each fits 80 columns).
+NO_MATCH = "No experiments match: esc clears the filter; status:all shows done ones too."
+NOTHING_YET = "No experiments yet: n adds the first one (scripts: iterate-tui add TITLE)."
+NOTHING_OPEN = "Nothing open: all are done or skipped. n adds one; / status:all shows all."
 
 
 class FilterBox(TypedInput):

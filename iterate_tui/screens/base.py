@@ -15,9 +15,10 @@ screen handles.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, Protocol, TypeVar, cast
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, ClassVar, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
 from textual.app import ComposeResult
 from textual.reactive import var
@@ -28,12 +29,10 @@ from textual.widget import Widget
 from .. import modes
 from ..domain.enums import Direction, Status
 from ..domain.errors import problem_text
+from ..domain.settings import ProjectSettings
 from ..session import ProjectChanged, ProjectSession, What
 from ..widgets.key_bar import KeyBar
 from ..widgets.mode_bar import ModeBar, ProjectLine
-
-if TYPE_CHECKING:
-    from ..domain.settings import ProjectSettings
 
 #: Changes kept for a hidden screen beyond which it reads everything when shown again.
 MAX_PENDING = 50
@@ -50,7 +49,21 @@ class ProjectApp(Protocol):
     project_changed: Signal[ProjectChanged]
 
 
+#: What the mode bar says of a project nobody has set up yet (default name, no goal).
+SET_UP = "new project: 0 sets it up (goal, dates, budget)"
+
+
 def project_line(settings: ProjectSettings, file_name: str) -> ProjectLine:
+    """The mode bar's project line; a project still with the defaults invites setting up."""
+    untouched = ProjectSettings()
+    if (
+        settings.name == untouched.name
+        and settings.baseline is None
+        and settings.target is None
+        and settings.deadline is None
+        and settings.budget_total is None
+    ):
+        return ProjectLine(SET_UP, "", "")
     arrow = "↑" if settings.direction is Direction.MAXIMIZE else "↓"
     goal = ""
     if settings.metric_name:
@@ -169,6 +182,15 @@ class ModeScreen(Screen[None]):
 
     def loaded(self) -> None:
         """Every experiment is built now (the app builds them after its first frame)."""
+
+    @contextlib.contextmanager
+    def own_change(self) -> Iterator[None]:
+        """The change made inside is this screen's own (its cursor follows it)."""
+        self.acting = True
+        try:
+            yield
+        finally:
+            self.acting = False
 
     def _take(self, event: ProjectChanged, *, mine: bool) -> None:
         if event.what is What.LOADED:  # nothing changed: more of it is at hand

@@ -9,8 +9,7 @@ Every save says what it did; a failure says why, at once, and nothing is written
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -63,19 +62,10 @@ class ExperimentActions(ModeScreen):
         """The experiment the impact and probability nudges act on."""
         return self.current()
 
-    @contextlib.contextmanager
-    def _own_change(self) -> Iterator[None]:
-        """The change made inside is this screen's: its cursor follows the experiment."""
-        self.acting = True
-        try:
-            yield
-        finally:
-            self.acting = False
-
     def change(self, apply: Callable[[], Experiment]) -> Experiment | None:
         """Make one change through the session; None (and why, at once) if refused."""
         try:
-            with self._own_change():
+            with self.own_change():
                 return apply()
         except (IterateError, OSError) as exc:
             self.complain(exc)

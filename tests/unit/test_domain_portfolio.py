@@ -961,3 +961,28 @@ def test_report_is_deterministic_and_takes_any_sequence() -> None:
 )
 def test_amounts_as_people_read_them(value: float, shown: str) -> None:
     assert portfolio.amount(value) == shown
+
+
+def test_spent_cost_is_the_reports_spent() -> None:
+    """The settings screen's phase suggestion counts what the portfolio counts."""
+    import random
+
+    from iterate_tui.domain.portfolio import spent_cost
+
+    rng = random.Random(7)
+    statuses = list(Status)
+    experiments = [
+        Experiment(
+            f"e{n}",
+            id=n,
+            impact=3,
+            probability=0.5,
+            cost=rng.choice([0.5, 1.0, 4.0]),
+            status=rng.choice(statuses),
+            actual_cost=rng.choice([None, 0.0, 2.5]),
+        )
+        for n in range(1, 200)
+    ]
+    report = portfolio_report(experiments, ProjectSettings(), date(2026, 6, 1))
+    assert spent_cost(experiments) == pytest.approx(report.budget.spent)
+    assert spent_cost([]) == 0.0
