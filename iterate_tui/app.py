@@ -23,7 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import ClassVar, cast
 
-from textual import events, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -34,6 +34,7 @@ from . import modes
 from .commands import bindings
 from .domain.errors import IterateError, problem_text
 from .domain.experiment import utc_now
+from .messages import ShowExperiment
 from .session import NothingToUndo, ProjectChanged, ProjectSession
 from .store.errors import StoreError
 from .store.journal import BY_APP
@@ -322,6 +323,15 @@ class IterateApp(App[None]):
                     f"key: {command.display_keys} ({mode.label.lower()})",
                     partial(self._run_on, mode, command.action),
                 )
+
+    @on(ShowExperiment)
+    async def _show_experiment(self, message: ShowExperiment) -> None:
+        """A screen asks for an experiment to be shown in the backlog: switch there and
+        pass the request on (the backlog handles it)."""
+        if message.routed:
+            return
+        await self.switch_mode(self.first_mode.name)
+        self.screen.post_message(ShowExperiment(message.exp_id, routed=True))
 
     async def _run_on(self, mode: modes.Mode, action: str) -> None:
         """Run a screen's action on that screen, switching to it first if need be."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from textual.binding import Binding
 
 from .commands import TRIAGE, Command
+from .domain.portfolio_definitions import DEFINITIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,15 @@ BACKLOG = Mode(
             "t",
             "toggle_explore",
             "Explore",
+            show=False,
+            writes=True,
+        ),
+        Command(
+            "backlog",
+            "promote: a follow-up one tier up",
+            "p",
+            "promote",
+            "Promote",
             show=False,
             writes=True,
         ),
@@ -124,6 +134,37 @@ MATRIX = Mode(
     "selected experiment and the cursor follows it.",
 )
 
+PORTFOLIO = Mode(
+    "portfolio",
+    "4",
+    "Portfolio",
+    "portfolio",
+    "portfolio:PortfolioScreen",
+    (
+        Command("portfolio", "start the selected experiment", "r", "start", "Start", writes=True),
+        Command(
+            "portfolio",
+            "toggle explore / exploit",
+            "t",
+            "toggle_explore",
+            "Explore/exploit",
+            writes=True,
+        ),
+        Command(
+            "portfolio",
+            "show it in the backlog",
+            "enter",
+            "show_in_backlog",
+            "In backlog",
+            key_display="⏎",
+        ),
+        Command("portfolio", "edit experiment", "e", "edit", "Edit", show=False, writes=True),
+    ),
+    "Exploration against the phase's target, moonshots against their allowance, where the "
+    "budget goes, the warnings, and below them what to pull next to rebalance. How each "
+    "figure is made:\n" + "\n".join(f"  {name}: {text}" for name, text in DEFINITIONS),
+)
+
 SETTINGS = Mode(
     "settings",
     "0",
@@ -147,7 +188,7 @@ SETTINGS = Mode(
 )
 
 #: Every screen, in the order of their keys on the keyboard.
-MODES: tuple[Mode, ...] = (BACKLOG, TRIAGE_INBOX, MATRIX, SETTINGS)
+MODES: tuple[Mode, ...] = (BACKLOG, TRIAGE_INBOX, MATRIX, PORTFOLIO, SETTINGS)
 
 #: The screens share one entry in the key bar ("0-4 screens").
 SCREENS = Binding.Group("screens", compact=False)

@@ -15,6 +15,7 @@ from ..domain.errors import ValidationError
 from ..domain.experiment import Experiment
 from ..domain.ranking import FIRST_ROWS, Filter
 from ..domain.settings import ProjectSettings
+from ..messages import ShowExperiment
 from ..session import ProjectChanged
 from ..widgets.columns import BACKLOG_NARROW_COLUMNS, SORTABLE
 from ..widgets.detail import DetailPane
@@ -159,6 +160,18 @@ class BacklogScreen(ExperimentActions, mode="backlog"):
             return  # the change and the cursor both report it: draw once
         self._detail_shown = (exp, rank)
         self.query_one(DetailPane).show(exp, self.table.settings, rank)
+
+    @on(ShowExperiment)
+    def _show_experiment(self, message: ShowExperiment) -> None:
+        """Select the experiment asked for; a filter that hides it gives way to all."""
+        message.stop()
+        self._leave_preview()
+        if not self.table.select_id(message.exp_id):
+            self._apply_filter("status:all")
+            if not self.table.select_id(message.exp_id):
+                self.warn(f"#{message.exp_id} is no longer in the project.")
+                return
+        self.set_focus(self.table)
 
     @on(ExperimentTable.Highlighted)
     def _highlighted(self, event: ExperimentTable.Highlighted) -> None:

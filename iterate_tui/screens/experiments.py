@@ -129,6 +129,15 @@ class ExperimentActions(ModeScreen):
             self.say(f"#{exp.id} now counts as {'exploration' if explores else 'exploitation'}.")
 
     @writing
+    def action_promote(self) -> None:
+        exp = self._need_current()
+        if exp is None:
+            return
+        new = self.change(lambda: self.session.promote(exp.id))
+        if new is not None:
+            self.say(f"Promoted #{exp.id}: its follow-up #{new.id} is an idea at tier {new.tier}.")
+
+    @writing
     def action_add(self) -> None:
         def added(values: dict[str, Any] | None) -> None:
             if values is None:
