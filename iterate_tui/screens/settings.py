@@ -72,7 +72,9 @@ class SettingsScreen(ModeScreen, mode="settings"):
         background: $panel;
     }
     """
-    AUTO_FOCUS = "#setting-name"
+    #: Nothing has the focus on arrival, so the screen keys work at once; tab goes into the
+    #: fields (and esc out of one left as it was).
+    AUTO_FOCUS = ""
 
     def __init__(self) -> None:
         super().__init__()
@@ -85,13 +87,14 @@ class SettingsScreen(ModeScreen, mode="settings"):
         with Vertical(id="settings"):
             yield Static(
                 Text(
-                    "Type to change; each value is checked as you type. ctrl+s or enter "
-                    "saves every change, u undoes it; esc puts back what is saved (and, in a "
-                    "field left as it was, leaves it, so the screen keys work)."
+                    "tab goes into the fields; each value is checked as you type. ctrl+s or "
+                    "enter saves every change, u undoes it; esc puts back what is saved (or, "
+                    "in a field left as it was, leaves it: the screen keys work again)."
                 ),
                 id="settings-intro",
             )
-            with VerticalScroll(id="settings-scroll"), Grid(id="settings-grid"):
+            scroll = VerticalScroll(id="settings-scroll", can_focus=False)
+            with scroll, Grid(id="settings-grid"):
                 for spec in SETTING_SPECS:
                     yield Label(Text(spec.label))
                     yield self._field(spec)
@@ -233,6 +236,7 @@ class SettingsScreen(ModeScreen, mode="settings"):
     def action_revert(self) -> None:
         """Put back what is saved; with nothing to put back, leave the field."""
         if self.edits():
+            self._filled = False  # every field, the edited ones too
             self.show_project()
             self.say("Put back the saved settings.")
         else:

@@ -44,3 +44,22 @@ def test_matrix(snap_compare, demo_app: IterateApp, size: tuple[int, int]) -> No
 
 def test_backlog_after_triage_and_nudge(snap_compare, demo_app: IterateApp) -> None:
     assert snap_compare(demo_app, press=["2", "w", "plus", "1"], terminal_size=(120, 40))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_portfolio(snap_compare, demo_app: IterateApp, size: tuple[int, int]) -> None:
+    async def shown(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("4")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(demo_app, run_before=shown, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_settings(snap_compare, demo_app: IterateApp, size: tuple[int, int]) -> None:
+    assert snap_compare(demo_app, press=["0"], terminal_size=size)
+
+
+def test_help(snap_compare, demo_app: IterateApp) -> None:
+    assert snap_compare(demo_app, press=["question_mark", "G"], terminal_size=(80, 24))
