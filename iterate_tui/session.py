@@ -202,6 +202,11 @@ class ProjectSession:
     def count(self) -> int:
         return self.repository.count()
 
+    @property
+    def all_built(self) -> bool:
+        """Is every experiment built (``experiments()`` then costs nothing more)?"""
+        return self.repository.complete
+
     def top_ranked(
         self, statuses: frozenset[Status], limit: int
     ) -> tuple[list[Experiment], int] | None:

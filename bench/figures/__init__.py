@@ -21,6 +21,7 @@ NAMES = (
     "save",
     "tinydb_update",
     "open",
+    "portfolio",
 )
 
 
