@@ -141,7 +141,7 @@ PORTFOLIO = Mode(
     "portfolio",
     "portfolio:PortfolioScreen",
     (
-        Command("portfolio", "start the selected experiment", "r", "start", "Start", writes=True),
+        Command("portfolio", "start experiment", "r", "start", "Start", writes=True),
         Command(
             "portfolio",
             "toggle explore / exploit",

@@ -18,6 +18,7 @@ from ..domain.experiment import Experiment
 from ..domain.settings import ProjectSettings
 from ..domain.text import safe_for_display
 from ..widgets.typed_input import TypedInput
+from .form import Form, Submit
 from .modal import Dialog
 from .validators import DomainValidator
 
@@ -33,69 +34,13 @@ def parse_values(raw: str) -> list[float]:
     return [fields.finite(part, "value") for part in raw.replace(",", " ").split()]
 
 
-class _Form(Dialog[Any]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
-    ]
-
-    def _problems(self) -> list[str]:
-        problems = []
-        for field in self.query(Input):
-            result = field.validate(field.value)
-            bad = result is not None and not result.is_valid
-            field.set_class(bad, "-invalid")
-            if bad and result is not None:
-                problems.extend(result.failure_descriptions)
-        return problems
-
-    def refresh_state(self) -> list[str]:
-        problems = self._problems()
-        self.query_one("#form-problems", Static).update(Text("\n".join(problems), style="bold"))
-        self.query_one("#save", Button).disabled = bool(problems)
-        return problems
-
-    def on_mount(self) -> None:
-        self.refresh_state()
-
-    @on(Input.Changed)
-    def _changed(self) -> None:
-        self.refresh_state()
-
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
-        if self.refresh_state():
-            # Said in the form itself, not in a toast over its buttons: the cursor goes to
-            # the first field to mend.
-            bad = [field for field in self.query(Input) if field.has_class("-invalid")]
-            if bad:
-                self.set_focus(bad[0])
-            return
-        self.dismiss(self.result())
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def result(self) -> Any:
-        raise NotImplementedError
-
-    def buttons(self) -> ComposeResult:
-        yield Static("", id="form-problems")
-        with Horizontal(id="form-buttons"):
-            yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
-            yield Button("Cancel  esc", id="cancel", compact=True)
-
-
-class ResultForm(_Form):
+class ResultForm(Form):
     """Outcome, metric value(s) (one per seed), actual cost and what was learned."""
 
-    def __init__(self, exp: Experiment, settings: ProjectSettings) -> None:
-        super().__init__()
+    def __init__(
+        self, exp: Experiment, settings: ProjectSettings, submit: Submit | None = None
+    ) -> None:
+        super().__init__(submit)
         self.exp = exp
         self.settings = settings
 
@@ -151,15 +96,13 @@ class ResultForm(_Form):
                 )
             yield from self.buttons()
 
-    def refresh_state(self) -> list[str]:
-        problems = super().refresh_state()
+    def problems(self) -> list[str]:
+        found = super().problems()
         outcome = self.query_one("#outcome", Select).value
         values = self.query_one("#values", Input).value
         if outcome == Outcome.SUCCESS.value and not values.strip():
-            problems.append("value: a success needs at least one metric value")
-            self.query_one("#form-problems", Static).update(Text("\n".join(problems), style="bold"))
-            self.query_one("#save", Button).disabled = True
-        return problems
+            found.append("value: a success needs at least one metric value")
+        return found
 
     @on(Select.Changed)
     def _outcome_changed(self) -> None:
@@ -177,11 +120,13 @@ class ResultForm(_Form):
         }
 
 
-class ReasonForm(_Form):
+class ReasonForm(Form):
     """Document and skip: why is it not worth running, and what was spent on it so far."""
 
-    def __init__(self, exp: Experiment, settings: ProjectSettings) -> None:
-        super().__init__()
+    def __init__(
+        self, exp: Experiment, settings: ProjectSettings, submit: Submit | None = None
+    ) -> None:
+        super().__init__(submit)
         self.exp = exp
         self.settings = settings
 

@@ -3,21 +3,19 @@ the command line; the form names what is wrong and will not save until all is we
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Grid, Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.containers import Grid, Vertical
+from textual.widgets import Input, Label, Select, Static
 
 from ..domain import fields, text
 from ..domain.enums import IMPACT_LABELS, INFO_LABELS, TIER_LABELS, Activity, Status
 from ..domain.experiment import Experiment, Verdict, matters_verdict
 from ..domain.settings import ProjectSettings
 from ..widgets.typed_input import TypedInput
-from .modal import Dialog
+from .form import Form, Submit
 from .validators import DomainValidator
 
 _VERDICT_HINT = {
@@ -31,16 +29,16 @@ def _tags_parse(value: str) -> tuple[str, ...]:
     return fields.tags([value])
 
 
-class ExperimentForm(Dialog[dict[str, Any] | None]):
-    """Returns the raw field values (validated again by the domain when saved), or None."""
+class ExperimentForm(Form):
+    """The raw field values (validated again by the domain when saved) go to ``submit``."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
-    ]
-
-    def __init__(self, settings: ProjectSettings, experiment: Experiment | None = None) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        settings: ProjectSettings,
+        experiment: Experiment | None = None,
+        submit: Submit | None = None,
+    ) -> None:
+        super().__init__(submit)
         self.settings = settings
         self.experiment = experiment
         self.require_estimates = experiment is not None and experiment.status is not Status.IDEA
@@ -165,35 +163,13 @@ class ExperimentForm(Dialog[dict[str, Any] | None]):
                     compact=True,
                     validators=[DomainValidator(fields.commit)],
                 )
-            yield Static("", id="form-problems")
-            with Horizontal(id="form-buttons"):
-                yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
-                yield Button("Cancel  esc", id="cancel", compact=True)
+            yield from self.buttons()
 
-    def on_mount(self) -> None:
-        self._refresh_state()
-
-    @on(Input.Changed)
-    def _changed(self, event: Input.Changed) -> None:
-        self._refresh_state()
-
-    def _problems(self) -> list[str]:
-        problems = []
-        for field in self.query(Input):
-            result = field.validate(field.value)
-            field.set_class(result is not None and not result.is_valid, "-invalid")
-            if result is not None and not result.is_valid:
-                problems.extend(result.failure_descriptions)
-        return problems
-
-    def _refresh_state(self) -> None:
-        problems = self._problems()
-        self.query_one("#form-problems", Static).update(
-            Text("\n".join(problems), style="bold") if problems else Text("")
-        )
-        self.query_one("#save", Button).disabled = bool(problems)
+    def refresh_state(self) -> list[str]:
+        problems = super().refresh_state()
         verdict = matters_verdict(self.query_one("#matters", Input).value)
         self.query_one("#matters-hint", Static).update(Text(_VERDICT_HINT[verdict], style="dim"))
+        return problems
 
     def values(self) -> dict[str, Any]:
         raw: dict[str, Any] = {
@@ -214,24 +190,8 @@ class ExperimentForm(Dialog[dict[str, Any] | None]):
             raw[name] = self.query_one(f"#{name}", Select).value
         return raw
 
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
-        if self._problems():
-            # Said in the form itself, not in a toast over its buttons: the cursor goes to
-            # the first field to mend.
-            self.set_focus(
-                next(field for field in self.query(Input) if field.has_class("-invalid"))
-            )
-            return
-        self.dismiss(self.values())
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def result(self) -> dict[str, Any]:
+        return self.values()
 
 
 def _explore_value(exp: Experiment | None) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from rich.text import Text
 
 from ..domain.enums import Quadrant
-from ..domain.errors import IterateError
+from ..domain.errors import IterateError, problem_text
 from ..domain.experiment import Experiment
 from ..domain.lifecycle import EDITABLE_FIELDS
 from ..domain.matrix import is_explore
@@ -70,6 +70,19 @@ class ExperimentActions(ModeScreen):
         except (IterateError, OSError) as exc:
             self.complain(exc)
             return None
+
+    def submit(
+        self, apply: Callable[[], Experiment], said: Callable[[Experiment], str]
+    ) -> str | None:
+        """A form's save: make the change and say what it did; else what went wrong,
+        which the form shows, keeping what was typed."""
+        try:
+            with self.own_change():
+                new = apply()
+        except (IterateError, OSError) as exc:
+            return problem_text(exc)
+        self.say(said(new))
+        return None
 
     def _need_current(self) -> Experiment | None:
         exp = self.current()
@@ -139,17 +152,18 @@ class ExperimentActions(ModeScreen):
 
     @writing
     def action_add(self) -> None:
-        def added(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
-            new = self.change(lambda: self.session.add(values))
-            if new is not None:
-                note = " (answered 'no': skipped in Avoid)" if new.skip_reason else ""
-                self.say(f"Added #{new.id}{note}.")
+        def add(values: dict[str, Any]) -> str | None:
+            return self.submit(
+                lambda: self.session.add(values),
+                lambda new: (
+                    f"Added #{new.id}"
+                    + (" (answered 'no': skipped in Avoid)." if new.skip_reason else ".")
+                ),
+            )
 
         from .experiment_form import ExperimentForm  # forms load when first opened
 
-        self.app.push_screen(ExperimentForm(self.session.settings), added)
+        self.app.push_screen(ExperimentForm(self.session.settings, submit=add))
 
     @writing
     def action_edit(self) -> None:
@@ -157,20 +171,19 @@ class ExperimentActions(ModeScreen):
         if exp is None:
             return
 
-        def edited(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
-            new = self.change(lambda: self.session.edit(exp.id, values))
-            if new is not None:
-                self.say(
+        def edit(values: dict[str, Any]) -> str | None:
+            return self.submit(
+                lambda: self.session.edit(exp.id, values),
+                lambda new: (
                     f"Saved #{exp.id}: {what_changed(exp, new)}."
                     if new != exp
                     else f"#{exp.id}: nothing changed."
-                )
+                ),
+            )
 
         from .experiment_form import ExperimentForm
 
-        self.app.push_screen(ExperimentForm(self.session.settings, exp), edited)
+        self.app.push_screen(ExperimentForm(self.session.settings, exp, submit=edit))
 
     @writing
     def action_finish(self) -> None:
@@ -178,17 +191,17 @@ class ExperimentActions(ModeScreen):
         if exp is None:
             return
 
-        def finished(result: dict[str, Any] | None) -> None:
-            if result is None:
-                return
-            new = self.change(lambda: self.session.finish(exp.id, **result))
-            if new is not None and new.outcome is not None:
-                values = ", ".join(f"{v:g}" for v in new.values) or "no value"
-                self.say(f"Finished #{exp.id}: {new.outcome.label} ({values}).")
+        def finished(new: Experiment) -> str:
+            values = ", ".join(f"{v:g}" for v in new.values) or "no value"
+            outcome = new.outcome.label if new.outcome is not None else "done"
+            return f"Finished #{exp.id}: {outcome} ({values})."
+
+        def finish(result: dict[str, Any]) -> str | None:
+            return self.submit(lambda: self.session.finish(exp.id, **result), finished)
 
         from .dialogs import ResultForm
 
-        self.app.push_screen(ResultForm(exp, self.session.settings), finished)
+        self.app.push_screen(ResultForm(exp, self.session.settings, submit=finish))
 
     @writing
     def action_skip(self) -> None:
@@ -196,17 +209,16 @@ class ExperimentActions(ModeScreen):
         if exp is None:
             return
 
-        def skipped(result: dict[str, str] | None) -> None:
-            if result is None:
-                return
-            new = self.change(lambda: self.session.skip(exp.id, **result))
-            if new is not None:
-                spent = "" if new.actual_cost is None else f" ({new.actual_cost:g} spent)"
-                self.say(f"Skipped #{exp.id}{spent}: {new.skip_reason}")
+        def skipped(new: Experiment) -> str:
+            spent = "" if new.actual_cost is None else f" ({new.actual_cost:g} spent)"
+            return f"Skipped #{exp.id}{spent}: {new.skip_reason}"
+
+        def skip(result: dict[str, str]) -> str | None:
+            return self.submit(lambda: self.session.skip(exp.id, **result), skipped)
 
         from .dialogs import ReasonForm
 
-        self.app.push_screen(ReasonForm(exp, self.session.settings), skipped)
+        self.app.push_screen(ReasonForm(exp, self.session.settings, submit=skip))
 
     @writing
     def action_delete(self) -> None:

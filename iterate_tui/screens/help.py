@@ -63,12 +63,12 @@ class HelpScreen(Dialog[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "close", "Close", key_display="esc"),
-        Binding("down,j", "scroll(1)", "Down", show=False),
-        Binding("up,k", "scroll(-1)", "Up", show=False),
-        Binding("pagedown,space", "page(1)", "Page down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("end,G", "end", "Last", show=False),
-        Binding("home,g", "home", "First", show=False),
+        # ↑ ↓ pgup pgdn home end are the scrolling box's own keys; these are the lists'.
+        Binding("j", "scroll(1)", "Down", show=False),
+        Binding("k", "scroll(-1)", "Up", show=False),
+        Binding("space", "page(1)", "Page down", show=False),
+        Binding("G", "end", "Last", show=False),
+        Binding("g", "home", "First", show=False),
     ]
 
     def compose(self) -> ComposeResult:

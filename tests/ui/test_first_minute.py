@@ -182,10 +182,11 @@ async def test_a_save_says_what_it_did_and_a_failed_one_why_at_once(
     db_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """With the disk full, the save's error toast is on the screen as soon as the form
-    closes (not after the next save), nothing else is said and the file is untouched; then
-    the same save, with room, says what it did, at once."""
-    said = SAVES[action][3]
+    """With the disk full, the failure is said at once and the file is untouched: by a
+    form, in the form itself, which stays open with what was typed (ctrl+s again saves it
+    once there is room); by a key, in an error toast. Nothing else is said. Then the same
+    save, with room, says what it did, at once."""
+    open_key, typed, save_key, said = SAVES[action]
     app = make_app(seeded)
     async with app.run_test(size=SMALL, notifications=True) as pilot:
         await pilot.pause()
@@ -193,16 +194,30 @@ async def test_a_save_says_what_it_did_and_a_failed_one_why_at_once(
         before = db_path.read_bytes()
         monkeypatch.setattr(WRITE, full_disk(db_path))
         await _save(pilot, app, action)
-        assert isinstance(app.screen, BacklogScreen)
-        shown = toasts(app)
-        assert any(s == "error" and "No space left" in m for s, m in shown), shown
-        assert not any(s == "information" for s, _ in shown), shown
+        if typed:  # a form: it stays, saying why, with what was typed
+            form = app.screen
+            assert isinstance(form, Dialog)
+            problems = str(form.query_one("#form-problems", Static).render())
+            assert "Not saved" in problems and "No space left" in problems, problems
+            for field, value in typed.items():
+                assert form.query_one(f"#{field}", Input).value == value
+            assert toasts(app) == []
+        else:
+            assert isinstance(app.screen, BacklogScreen)
+            shown = toasts(app)
+            assert any(s == "error" and "No space left" in m for s, m in shown), shown
+            assert not any(s == "information" for s, _ in shown), shown
         assert db_path.read_bytes() == before
 
         monkeypatch.setattr(WRITE, atomic.write_atomic)
         app.clear_notifications()
         await pilot.pause()
-        await _save(pilot, app, action)
+        if typed:
+            await pilot.press(save_key)  # the same form, saved now
+            await pilot.pause()
+        else:
+            await _save(pilot, app, action)
+        assert isinstance(app.screen, BacklogScreen)
         assert toasts(app) == [("information", said)]
     assert SAVED[action](reopen(db_path))
 
@@ -260,8 +275,9 @@ async def test_r_is_called_start_in_the_key_bar_and_the_help(
         await pilot.press("question_mark")
         help_text = "\n".join(str(s.render()) for s in app.screen.query(Static))
         r_lines = [line.split(None, 1) for line in help_text.splitlines() if line.strip()]
-        # r on the backlog and on the matrix
-        assert [line[1:] for line in r_lines if line[0] == "r"] == [["start experiment"]] * 2
+        # r on the backlog, the matrix and the portfolio: one name
+        r_verbs = [line[1:] for line in r_lines if line[0] == "r"]
+        assert len(r_verbs) >= 2 and set(map(tuple, r_verbs)) == {("start experiment",)}
         assert "run experiment" not in help_text.lower()
 
 
@@ -494,7 +510,7 @@ async def test_an_empty_project_says_how_to_add_the_first_experiment(
     async with app.run_test(size=SMALL) as pilot:
         table, line = await _empty_table_line(app, pilot)
         assert table.empty_text == NOTHING_YET
-        assert line.startswith("No experiments yet. n adds the first one"), line
+        assert line == NOTHING_YET and " n " in line, line
 
 
 async def test_a_filter_that_matches_nothing_says_so(seeded: Repository, make_app: MakeApp) -> None:
@@ -504,7 +520,7 @@ async def test_a_filter_that_matches_nothing_says_so(seeded: Repository, make_ap
     async with app.run_test(size=SMALL) as pilot:
         table, line = await _empty_table_line(app, pilot, "zebra")
         assert table.empty_text == NO_MATCH
-        assert line.startswith("No experiments match the filter: esc clears it"), line
+        assert line == NO_MATCH, line
 
 
 async def test_a_project_with_nothing_open_says_so(seeded: Repository, make_app: MakeApp) -> None:
@@ -515,7 +531,7 @@ async def test_a_project_with_nothing_open_says_so(seeded: Repository, make_app:
     async with app.run_test(size=SMALL) as pilot:
         table, line = await _empty_table_line(app, pilot)
         assert table.empty_text == NOTHING_OPEN
-        assert line.startswith("Nothing open: every experiment is done or skipped. n adds"), line
+        assert line == NOTHING_OPEN, line
 
 
 @pytest.mark.parametrize("case", ["nothing yet", "no match", "nothing open"])
