@@ -48,9 +48,10 @@ examples:
   iterate-tui restore 1                         restore one (the damaged file is kept),
   iterate-tui salvage                           or keep every readable experiment
 
-exit status: 0 done, 1 bad input or unknown id, 2 bad usage, 3 the project file cannot be
-used (unreadable, locked by another process, or from a newer iterate-tui), 4 nothing left
-to do ('next': the backlog is empty, so a worker's loop ends).
+exit status: 0 done, 1 bad input, an unknown id, or no project at that path for a command
+that only reads (nothing is created there), 2 bad usage, 3 the project file cannot be used
+(unreadable, locked by another process, from a newer iterate-tui, a full disk), 4 nothing
+left to do ('next': the backlog is empty, so a worker's loop ends).
 'iterate-tui COMMAND --help' explains each command."""
 
 
@@ -172,7 +173,7 @@ def _estimate_options(sub: argparse.ArgumentParser) -> None:
         help="chance of success: a fraction 0..1 (0.6), a percentage with %% (60%%), or a "
         "number from 1.5 to 100 read as a percentage (60); between 1 and 1.5 write the %%",
     )
-    sub.add_argument("--cost", metavar="C", help="estimated cost in budget units (> 0)")
+    sub.add_argument("--cost", metavar="C", help="estimated cost in budget units, from 1e-6 to 1e9")
     sub.add_argument(
         "--info",
         metavar="N",
@@ -418,7 +419,18 @@ def build_parser() -> Parser:
         help="what was spent before giving up, in budget units (counts as spent)",
     )
 
-    # -- the portfolio (issue 14) --
+    sub = _command(
+        commands,
+        "triage",
+        "put an experiment into a quadrant of the matrix",
+        "Put an experiment into a quadrant. Estimates already inside it stay; otherwise "
+        "they snap to its defaults (quick win 4 / 70%, moonshot 4 / 20%, incremental "
+        "2 / 70%, avoid 1 / 20%). An idea becomes a backlog item.",
+    )
+    sub.add_argument("id", metavar="ID")
+    sub.add_argument("quadrant", metavar="QUADRANT", help="quick_win, moonshot, incremental, avoid")
+
+    # -- the portfolio --
     sub = _command(
         commands,
         "portfolio",
@@ -441,17 +453,6 @@ def build_parser() -> Parser:
         "example:\n  iterate-tui promote 12",
     )
     sub.add_argument("id", metavar="ID")
-
-    sub = _command(
-        commands,
-        "triage",
-        "put an experiment into a quadrant of the matrix",
-        "Put an experiment into a quadrant. Estimates already inside it stay; otherwise "
-        "they snap to its defaults (quick win 4 / 70%, moonshot 4 / 20%, incremental "
-        "2 / 70%, avoid 1 / 20%). An idea becomes a backlog item.",
-    )
-    sub.add_argument("id", metavar="ID")
-    sub.add_argument("quadrant", metavar="QUADRANT", help="quick_win, moonshot, incremental, avoid")
 
     sub = _command(
         commands,
