@@ -29,7 +29,7 @@ from .domain.enums import Outcome, Quadrant, Status
 from .domain.errors import IterateError
 from .domain.experiment import Experiment, utc_now
 from .domain.settings import ProjectSettings
-from .store.codec import experiment_to_doc, settings_to_doc
+from .store.codec import doc_to_experiment, settings_to_doc
 from .store.journal import BY_APP, MOST_EXPERIMENTS, Entry, ExperimentStep
 from .store.repository import Repository
 
@@ -230,36 +230,39 @@ class ProjectSession:
     def _entry(
         self,
         description: str,
-        changes: Sequence[Change],
+        steps: Sequence[ExperimentStep],
         settings: tuple[ProjectSettings, ProjectSettings] | None = None,
+        *,
+        undoable: bool = True,
     ) -> Entry:
-        undoable = len(changes) <= MOST_EXPERIMENTS
-        steps = tuple(
-            ExperimentStep(
-                change.exp_id,
-                None if change.before is None else experiment_to_doc(change.before),
-                None if change.after is None else experiment_to_doc(change.after),
-            )
-            for change in (changes if undoable else ())
-        )
+        """A journal entry. ``steps`` hold the experiments' stored documents before and
+        after (copies taken as the change is made: documents the store already checked,
+        not made again from the experiments); a change too large to keep is recorded
+        without them, and cannot be undone (``undoable`` False)."""
         return Entry(
             id=0,
             at=self.clock(),
             by=self.by,
             description=description,
-            steps=steps,
+            steps=tuple(steps),
             settings_before=None if settings is None else settings_to_doc(settings[0]),
             settings_after=None if settings is None else settings_to_doc(settings[1]),
             undoable=undoable,
         )
+
+    def _step(self, exp_id: int, before: dict[str, Any] | None) -> ExperimentStep:
+        """One experiment's step, once it is changed: ``before`` and its stored document."""
+        return ExperimentStep.of(exp_id, before, self.repository.document_copy(exp_id))
 
     def _save(self, description: str, before: Experiment, after: Experiment) -> Experiment:
         """Save one changed experiment with its journal entry, and announce it."""
         if after is before:
             return before
         with self.repository.transaction():
+            stored_before = self.repository.document_copy(before.id)
             saved = self.repository.save(after)
-            self.repository.journal_append(self._entry(description, [Change(before, saved)]))
+            step = self._step(saved.id, stored_before)
+            self.repository.journal_append(self._entry(description, [step]))
         self._announce(What.EXPERIMENTS, [Change(before, saved)], description)
         return saved
 
@@ -285,7 +288,7 @@ class ProjectSession:
         with self.repository.transaction():
             exp = self.repository.add(new)
             text = describe(exp)
-            self.repository.journal_append(self._entry(text, [Change(None, exp)]))
+            self.repository.journal_append(self._entry(text, [self._step(exp.id, None)]))
         self._announce(What.EXPERIMENTS, [Change(None, exp)], text)
         return exp
 
@@ -295,7 +298,11 @@ class ProjectSession:
         with self.repository.transaction():
             stored = self.repository.add_many(experiments)
             changes = [Change(None, exp) for exp in stored]
-            self.repository.journal_append(self._entry(description, changes))
+            if len(stored) <= MOST_EXPERIMENTS:
+                entry = self._entry(description, [self._step(exp.id, None) for exp in stored])
+            else:  # recorded, but too large to keep: the import took a backup first
+                entry = self._entry(description, [], undoable=False)
+            self.repository.journal_append(entry)
         self._announce(What.EXPERIMENTS, changes, description)
         return stored
 
@@ -361,11 +368,13 @@ class ProjectSession:
 
     @_exclusive
     def delete(self, exp_id: int) -> Experiment:
-        before = self._current(exp_id)
+        self._current(exp_id)  # the file as it is now (NotFoundError if it is gone)
         description = f"delete #{exp_id}"
         with self.repository.transaction():
+            stored_before = self.repository.document_copy(exp_id)
             removed = self.repository.delete(exp_id)
-            self.repository.journal_append(self._entry(description, [Change(before, None)]))
+            step = self._step(exp_id, stored_before)
+            self.repository.journal_append(self._entry(description, [step]))
         self._announce(What.EXPERIMENTS, [Change(removed, None)], description)
         return removed
 
@@ -409,8 +418,10 @@ class ProjectSession:
         changes: list[Change] = []
         with self.repository.transaction():
             for step in reversed(entry.steps):
-                now = step.after_experiment
-                restored = step.before_experiment
+                current = self.repository.document(step.exp_id)
+                now = None if current is None else doc_to_experiment(step.exp_id, current)
+                doc = step.restored(current)
+                restored = None if doc is None else doc_to_experiment(step.exp_id, doc)
                 if restored is None:
                     self.repository.delete(step.exp_id)
                 else:
@@ -426,7 +437,7 @@ class ProjectSession:
     def _still_as_left(self, entry: Entry) -> bool:
         """Is every experiment (and the settings) still exactly as the change left it?"""
         for step in entry.steps:
-            if self.repository.document(step.exp_id) != step.after:
+            if not step.left_as_is(self.repository.document(step.exp_id)):
                 return False
         return entry.settings_after is None or (
             self.repository.settings_document() == entry.settings_after

@@ -46,16 +46,43 @@ _parse_ts = datetime.fromisoformat
 
 
 def ensure_finite(value: Any, where: str) -> None:
-    """Refuse NaN and infinities anywhere inside a document about to be written."""
+    """Refuse NaN and infinities anywhere inside a document about to be written.
+
+    Every save checks its document: a quick walk finds whether anything is wrong (a long
+    estimate history is hundreds of values), and only then the careful one says where."""
+    if _all_finite(value):
+        return
+    _name_non_finite(value, where)
+
+
+def _all_finite(value: Any) -> bool:
+    stack = [value]
+    pop, extend, isfinite = stack.pop, stack.extend, math.isfinite
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is float:
+            if not isfinite(item):
+                return False
+        elif kind is dict:
+            extend(item.values())
+        elif kind is list or kind is tuple:
+            extend(item)
+        elif isinstance(item, float | dict | list | tuple):  # a subclass: the careful way
+            return False
+    return True
+
+
+def _name_non_finite(value: Any, where: str) -> None:
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             raise ValidationError(where, "NaN and infinity cannot be stored")
     elif isinstance(value, dict):
         for key, item in value.items():
-            ensure_finite(item, f"{where}.{key}")
+            _name_non_finite(item, f"{where}.{key}")
     elif isinstance(value, list | tuple):
         for item in value:
-            ensure_finite(item, where)
+            _name_non_finite(item, where)
 
 
 def experiment_to_doc(exp: Experiment) -> dict[str, Any]:

@@ -303,9 +303,14 @@ class ProjectStore:
     # -- writing ----------------------------------------------------------------------------
     @contextlib.contextmanager
     def change(self) -> Iterator[ProjectDB]:
-        """One change: lock, catch up with other writers, apply, write once, unlock."""
+        """One change: lock, catch up with other writers, apply, write once, unlock. Inside
+        another change (a transaction of several), it is part of that one: locked, caught up
+        and written with it."""
         if self.read_only_reason:
             raise ReadOnlyStoreError(self.read_only_reason)
+        if self.storage.in_batch and self.lock.held:
+            yield self.db
+            return
         with self.lock.exclusive():
             if self.absent:
                 self._materialize()

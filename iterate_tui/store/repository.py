@@ -444,6 +444,14 @@ class Repository:
         return self._raw.get(str(exp_id))
 
     @_locked
+    def document_copy(self, exp_id: int) -> dict[str, Any] | None:
+        """A copy of an experiment's stored document, or None (the journal keeps it: a
+        shallow copy, as documents are replaced whole, never changed in place)."""
+        self._sync()
+        doc = self._raw.get(str(exp_id))
+        return None if doc is None else dict(doc)
+
+    @_locked
     def settings_document(self) -> dict[str, Any]:
         """The stored settings as the file will hold them (read-only)."""
         return settings_to_doc(self.settings())

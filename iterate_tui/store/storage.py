@@ -359,6 +359,11 @@ class ProjectStorage(Storage):
         """The cache an ``_IntKeyed`` view of ``table`` must report to (None: not cached)."""
         return self.cache if table == self.cache.name else self.cache.companions.get(table)
 
+    @property
+    def in_batch(self) -> bool:
+        """Is a change being collected (see ``batch``)?"""
+        return self._in_batch
+
     def require_batch(self) -> None:
         """Refuse a write outside ``batch()``, before the in-memory data is touched."""
         if not self._in_batch:

@@ -186,7 +186,7 @@ async def test_a_save_says_what_it_did_and_a_failed_one_why_at_once(
     form, in the form itself, which stays open with what was typed (ctrl+s again saves it
     once there is room); by a key, in an error toast. Nothing else is said. Then the same
     save, with room, says what it did, at once."""
-    open_key, typed, save_key, said = SAVES[action]
+    _, typed, save_key, said = SAVES[action]
     app = make_app(seeded)
     async with app.run_test(size=SMALL, notifications=True) as pilot:
         await pilot.pause()

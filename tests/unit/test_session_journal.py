@@ -235,3 +235,38 @@ def test_a_change_serializes_its_experiment_and_its_entry_only(
         key: orjson.loads(orjson.dumps(doc))
         for key, doc in repo.store.storage.documents(JOURNAL_TABLE).items()
     }
+
+
+def test_a_change_is_kept_as_what_changed_and_undone_exactly(repo: Repository) -> None:
+    """A step keeps the fields that changed and what the history gained, not the whole
+    document twice: an entry of a much-nudged experiment stays small, and undo puts back
+    the document byte for byte."""
+    session = ProjectSession(repo, Clock())
+    exp = session.add({"title": "Nudged", "impact": "3", "probability": "50%", "tags": "a b"})
+    exp = session.triage(exp.id, Quadrant.QUICK_WIN)
+    for n in range(40):  # a long estimate history
+        session.nudge_probability(exp.id, 1 if n % 2 else -1)
+    before = dict(repo.document(exp.id) or {})
+    session.edit(exp.id, {"impact": "4", "tags": ""})  # tags emptied: the field goes
+    [entry, *_] = session.journal(1)
+    [step] = entry.steps
+    assert step.changed and set(step.before or {}) == {"impact", "tags", "updated_at"}
+    assert step.after is not None and step.after["tags"] is None and step.after["impact"] == 4
+    assert len(step.appended) == 1  # the impact's change, added to the history
+    stored = orjson.loads(repo.store.path.read_bytes())[JOURNAL_TABLE][str(entry.id)]
+    assert len(orjson.dumps(stored)) < 700
+    assert len(orjson.dumps(before["history"])) > 2000
+    session.undo()
+    assert repo.document(exp.id) == before
+
+
+def test_a_change_made_anyhow_since_is_seen(repo: Repository) -> None:
+    session = ProjectSession(repo, Clock())
+    exp = session.triage(session.add({"title": "x"}).id, Quadrant.AVOID)
+    [entry, *_] = session.journal(1)
+    [step] = entry.steps
+    assert step.left_as_is(repo.document(exp.id))
+    # the title was not in the change: still seen, by the whole document's fingerprint
+    repo.save(dataclasses.replace(repo.get(exp.id), title="by hand"))
+    assert not step.left_as_is(repo.document(exp.id))
+    assert not step.left_as_is(None)
