@@ -59,6 +59,8 @@ class SettingsScreen(ModeScreen, mode="settings"):
     }
     #settings-grid .setting-help {
         color: $text-muted;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     #settings-grid .setting-help.-invalid {
         color: $text-error;
