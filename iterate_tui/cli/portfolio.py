@@ -153,15 +153,7 @@ def report_lines(report: PortfolioReport, settings: ProjectSettings) -> list[str
     lines.append(_line("risk", f"{risk_text} {unit}"))
     tiers = ", ".join(f"{t.tier} {t.label} {amount(t.cost)}" for t in report.tiers.costs)
     lines.append(_line("tiers", f"{tiers} {unit}"))
-    pareto = report.pareto
-    if pareto.top_share is None:
-        pareto_text = f"no gain yet over {pareto.n_done} results"
-    else:
-        pareto_text = (
-            f"the top {pareto.n_top} of {pareto.n_done} results brought "
-            f"{_share(pareto.top_share)} of the gain"
-        )
-    lines.append(_line("80/20", pareto_text))
+    lines.append(_line("80/20", report.pareto.wording))
     lines.append(f"activities (share of planned {unit}; the reference ranges are of people's time)")
     rows = [_activity_row(s) for s in report.activities.shares]
     headers = ("  activity", "cost", "share", "range", "status", "count")

@@ -255,6 +255,18 @@ class Pareto:
     top_share: float | None
     gains: tuple[Gain, ...]
 
+    @property
+    def wording(self) -> str:
+        """In words, as in 'the top 5 of 22 results brought 78% of the gain'."""
+        if self.top_share is None:
+            if not self.n_done:
+                return "no results yet"
+            return f"no gain over the baseline yet ({self.n_done} results)"
+        return (
+            f"the top {self.n_top} of {self.n_done} results brought "
+            f"{_pct(self.top_share)} of the gain"
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class PhaseSuggestion:

@@ -17,10 +17,8 @@ from ..domain.enums import Outcome
 from ..domain.experiment import Experiment
 from ..domain.settings import ProjectSettings
 from ..domain.text import safe_for_display
-from ..widgets.typed_input import TypedInput
-from .form import Form, Submit
+from .form import Form, Submit, checked, link_rows
 from .modal import Dialog
-from .validators import DomainValidator
 
 
 def _heading(prefix: str, exp: Experiment) -> Text:
@@ -58,42 +56,19 @@ class ResultForm(Form):
                 )
                 # The metric's name and the budget's unit are typed by the user: plain text.
                 yield Label(Text(self.settings.metric_name[:18]))
-                yield TypedInput(
-                    placeholder="one value per seed: 0.741 0.745 0.739",
-                    id="values",
-                    compact=True,
-                    validators=[DomainValidator(parse_values)],
+                yield checked(
+                    "values", "", parse_values, placeholder="one value per seed: 0.741 0.745"
                 )
                 yield Label(Text(f"Spent ({self.settings.budget_unit})"[:18]))
-                yield TypedInput(
-                    f"{self.exp.cost:g}",
-                    id="actual_cost",
-                    compact=True,
-                    validators=[DomainValidator(_spent, blank_ok=True)],
-                )
+                yield checked("actual_cost", f"{self.exp.cost:g}", _spent, blank_ok=True)
                 yield Label("Learned")
-                yield TypedInput(
+                yield checked(
+                    "learned",
+                    "",
+                    lambda v: text.note(v, "learned"),
                     placeholder="what did this teach you?",
-                    id="learned",
-                    compact=True,
-                    validators=[DomainValidator(lambda v: text.note(v, "learned"))],
                 )
-                yield Label("Run URL")
-                yield TypedInput(
-                    self.exp.run_url,
-                    placeholder="where the training run is tracked (optional)",
-                    id="run_url",
-                    compact=True,
-                    validators=[DomainValidator(fields.run_url)],
-                )
-                yield Label("Commit")
-                yield TypedInput(
-                    self.exp.commit,
-                    placeholder="the code's git commit (optional)",
-                    id="commit",
-                    compact=True,
-                    validators=[DomainValidator(fields.commit)],
-                )
+                yield from link_rows(self.exp.run_url, self.exp.commit)
             yield from self.buttons()
 
     def problems(self) -> list[str]:
@@ -135,18 +110,19 @@ class ReasonForm(Form):
             yield Static(_heading("Skip", self.exp), id="form-title")
             with Grid(id="form-grid"):
                 yield Label("Reason")
-                yield TypedInput(
+                yield checked(
+                    "reason",
+                    "",
+                    _required_reason,
                     placeholder="why skip it? (kept with the experiment)",
-                    id="reason",
-                    compact=True,
-                    validators=[DomainValidator(_required_reason)],
                 )
                 yield Label(Text(f"Spent ({self.settings.budget_unit})"[:18]))
-                yield TypedInput(
+                yield checked(
+                    "actual_cost",
+                    "",
+                    _spent,
                     placeholder="what it cost before giving up (optional)",
-                    id="actual_cost",
-                    compact=True,
-                    validators=[DomainValidator(_spent, blank_ok=True)],
+                    blank_ok=True,
                 )
             yield from self.buttons()
 

@@ -14,9 +14,7 @@ from ..domain import fields, text
 from ..domain.enums import IMPACT_LABELS, INFO_LABELS, TIER_LABELS, Activity, Status
 from ..domain.experiment import Experiment, Verdict, matters_verdict
 from ..domain.settings import ProjectSettings
-from ..widgets.typed_input import TypedInput
-from .form import Form, Submit
-from .validators import DomainValidator
+from .form import Form, Submit, checked, link_rows
 
 _VERDICT_HINT = {
     Verdict.YES: "reads as: yes",
@@ -51,58 +49,43 @@ class ExperimentForm(Form):
             yield Static(Text(heading, style="bold"), id="form-title")
             with Grid(id="form-grid"):
                 yield Label("Title")
-                yield TypedInput(
-                    exp.title if exp else "",
-                    placeholder="what will you try?",
-                    id="title",
-                    compact=True,
-                    validators=[DomainValidator(text.title)],
+                yield checked(
+                    "title", exp.title if exp else "", text.title, placeholder="what will you try?"
                 )
                 yield Label("Hypothesis")
-                yield TypedInput(
+                yield checked(
+                    "hypothesis",
                     exp.hypothesis.replace("\n", " ") if exp else "",
+                    lambda v: text.note(v, "hypothesis"),
                     placeholder="if we …, then … because …",
-                    id="hypothesis",
-                    compact=True,
-                    validators=[DomainValidator(lambda v: text.note(v, "hypothesis"))],
                 )
                 yield Label("Does it matter?")
-                yield TypedInput(
+                yield checked(
+                    "matters",
                     exp.matters if exp else "",
+                    lambda v: text.line(v, "does it matter?"),
                     placeholder="yes, … / no, …",
-                    id="matters",
-                    compact=True,
-                    validators=[DomainValidator(lambda v: text.line(v, "does it matter?"))],
                 )
                 yield Label("")
                 yield Static("", id="matters-hint")
                 yield Label("Impact (1-5)")
-                yield TypedInput(
+                yield checked(
+                    "impact",
                     str(exp.impact) if exp and exp.impact else "",
+                    fields.impact,
                     placeholder=" ".join(f"{k} {v}" for k, v in IMPACT_LABELS.items()),
-                    id="impact",
-                    compact=True,
-                    validators=[
-                        DomainValidator(fields.impact, blank_ok=not self.require_estimates)
-                    ],
+                    blank_ok=not self.require_estimates,
                 )
                 yield Label("Probability")
-                yield TypedInput(
+                yield checked(
+                    "probability",
                     f"{exp.probability * 100:g}%" if exp and exp.probability is not None else "",
+                    fields.probability,
                     placeholder="70%  (0.7 and 70 work too)",
-                    id="probability",
-                    compact=True,
-                    validators=[
-                        DomainValidator(fields.probability, blank_ok=not self.require_estimates)
-                    ],
+                    blank_ok=not self.require_estimates,
                 )
                 yield Label(Text(f"Cost ({unit})"[:18]))
-                yield TypedInput(
-                    f"{exp.cost:g}" if exp else "1",
-                    id="cost",
-                    compact=True,
-                    validators=[DomainValidator(fields.cost)],
-                )
+                yield checked("cost", f"{exp.cost:g}" if exp else "1", fields.cost)
                 yield Label("Information value")
                 yield Select(
                     [(f"{k} {v}", k) for k, v in INFO_LABELS.items()],
@@ -140,29 +123,13 @@ class ExperimentForm(Form):
                     compact=True,
                 )
                 yield Label("Tags")
-                yield TypedInput(
+                yield checked(
+                    "tags",
                     " ".join(exp.tags) if exp else "",
+                    _tags_parse,
                     placeholder="augmentation labels …",
-                    id="tags",
-                    compact=True,
-                    validators=[DomainValidator(_tags_parse)],
                 )
-                yield Label("Run URL")
-                yield TypedInput(
-                    exp.run_url if exp else "",
-                    placeholder="where the training run is tracked (optional)",
-                    id="run_url",
-                    compact=True,
-                    validators=[DomainValidator(fields.run_url)],
-                )
-                yield Label("Commit")
-                yield TypedInput(
-                    exp.commit if exp else "",
-                    placeholder="the code's git commit (optional)",
-                    id="commit",
-                    compact=True,
-                    validators=[DomainValidator(fields.commit)],
-                )
+                yield from link_rows(exp.run_url if exp else "", exp.commit if exp else "")
             yield from self.buttons()
 
     def refresh_state(self) -> list[str]:

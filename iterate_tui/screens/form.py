@@ -4,7 +4,7 @@ form and keeps what was typed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -12,12 +12,44 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Button, Input, Static
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Static
 
+from ..domain import fields
+from ..widgets.typed_input import TypedInput
 from .modal import Dialog
+from .validators import DomainValidator
 
 #: Makes the change from what the form holds; returns what went wrong, or None when done.
 Submit = Callable[[Any], "str | None"]
+
+
+def checked(
+    name: str,
+    value: str,
+    parse: Callable[[str], Any],
+    *,
+    placeholder: str = "",
+    blank_ok: bool = False,
+) -> TypedInput:
+    """A text box checked as it is typed by a domain parser (the command line's rule)."""
+    return TypedInput(
+        value,
+        placeholder=placeholder,
+        id=name,
+        compact=True,
+        validators=[DomainValidator(parse, blank_ok=blank_ok)],
+    )
+
+
+def link_rows(run_url: str, commit: str) -> Iterator[Widget]:
+    """The rows for the training run's URL and the code's commit."""
+    yield Label("Run URL")
+    yield checked(
+        "run_url", run_url, fields.run_url, placeholder="where the training run is tracked"
+    )
+    yield Label("Commit")
+    yield checked("commit", commit, fields.commit, placeholder="the code's git commit")
 
 
 class Form(Dialog[Any]):

@@ -212,18 +212,7 @@ def figure_text(report: PortfolioReport, width: int, styles: Styles) -> Text:
     _add(text, line)
     pareto = report.pareto
     line = _line("80/20" if narrow else "80/20 check", layout, styles)
-    if pareto.top_share is None:
-        line.append(
-            f"no gain over the baseline yet ({pareto.n_done} results)"
-            if pareto.n_done
-            else "no results yet",
-            styles.dim,
-        )
-    else:
-        line.append(
-            f"the top {pareto.n_top} of {pareto.n_done} results brought "
-            f"{_pct(pareto.top_share)} of the gain"
-        )
+    line.append(pareto.wording, styles.dim if pareto.top_share is None else Style())
     _add(text, line)
 
     if report.warnings:

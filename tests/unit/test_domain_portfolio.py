@@ -986,3 +986,11 @@ def test_spent_cost_is_the_reports_spent() -> None:
     report = portfolio_report(experiments, ProjectSettings(), date(2026, 6, 1))
     assert spent_cost(experiments) == pytest.approx(report.budget.spent)
     assert spent_cost([]) == 0.0
+
+
+def test_the_80_20_check_in_words() -> None:
+    from iterate_tui.domain.portfolio import Pareto
+
+    assert Pareto(0, 0, 0.0, None, ()).wording == "no results yet"
+    assert Pareto(3, 1, 0.0, None, ()).wording == "no gain over the baseline yet (3 results)"
+    assert Pareto(22, 5, 1.0, 0.78, ()).wording == "the top 5 of 22 results brought 78% of the gain"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import errno
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import orjson
@@ -24,16 +23,7 @@ from iterate_tui.store.project import ProjectStore
 from iterate_tui.store.repository import Repository
 from iterate_tui.store.schema import JOURNAL_TABLE
 
-T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(minutes=1)
-        return self.now
+from .test_session import Clock
 
 
 def open_session(path: Path, by: str = journal.BY_APP) -> ProjectSession:
