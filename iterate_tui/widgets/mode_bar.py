@@ -89,11 +89,13 @@ class ModeBar(Widget):
     def render(self) -> Text:
         width = self.size.width
         choices = [safe_for_display(line) for line in self.project.choices()]
-        text = self._chips(compact=False)
-        if choices and cell_len(text.plain) + cell_len(choices[0]) + 1 > width:
-            text = self._chips(compact=True)
-        room = width - cell_len(text.plain) - 1
         essential = safe_for_display(self.project.essential)
+        # Every screen's name while the goal still fits beside them; else only their keys.
+        text = self._chips(compact=False)
+        room = width - cell_len(text.plain) - 1
+        if not any(essential in line and cell_len(line) <= room for line in choices):
+            text = self._chips(compact=True)
+            room = width - cell_len(text.plain) - 1
         shown = next((line for line in choices if cell_len(line) <= room), essential)
         text.append(" ")
         text.append(shown, style=self.get_component_rich_style("mode-bar--project"))
