@@ -27,7 +27,7 @@ class Headless:
     pilot: Any
     repo: Any
     driver: Any
-    save_log: list[float]  # the Repository.save calls (ms) since the figure last cleared it
+    save_log: list[float]  # the changes' durable saves (ms) since the figure last cleared it
     displayed: list[tuple[float, str]]  # (end, screen class) of each frame sent out
 
     def instrument(self, screen: Any) -> list[float]:
@@ -83,16 +83,20 @@ async def headless_app(db: Path) -> AsyncIterator[Headless]:
     store = ProjectStore.open(db)
     repo = Repository(store)
     save_log: list[float] = []
-    original_save = repo.save
+    original_transaction = repo.transaction
 
-    def timed_save(exp: Any) -> Any:
+    @contextlib.contextmanager
+    def timed_transaction() -> Any:
+        """A change's durable save: the experiment and its journal entry, written as one
+        (the session saves every change in a transaction)."""
         start = perf()
         try:
-            return original_save(exp)
+            with original_transaction():
+                yield
         finally:
             save_log.append(ms(perf() - start))
 
-    repo.save = timed_save  # type: ignore[method-assign]
+    repo.transaction = timed_transaction  # type: ignore[method-assign]
     app = IterateApp(repo, watch_interval=None)
     try:
         async with app.run_test(size=(COLS, ROWS)) as pilot:

@@ -1,7 +1,8 @@
-"""3. The durable save of one change (``Repository.save``: the store's lock, staleness check,
-TinyDB update, serialization, writing the whole file, fdatasync/fsync, renames, fsync of the
-folder), at a person's pace and back to back; then on the same data its steps one by one
-(save_steps.py), a journal's append for comparison and the session backup."""
+"""3. The durable save of one change as the app makes it (``ProjectSession``: the rule, the
+store's lock, staleness check, the experiment and its journal entry in one TinyDB change,
+serialization, writing the whole file, fdatasync/fsync, renames, fsync of the folder), at a
+person's pace and back to back; then on the same data its steps one by one (save_steps.py),
+a log's append for comparison and the session backup."""
 
 from __future__ import annotations
 
@@ -21,11 +22,12 @@ SAVE_PAUSE = 1.2
 
 
 def _measure_one(db: Path, repeats: int, paced: int = 10) -> dict[str, list[float]]:
-    """Repository.save at a person's pace and back to back, then its steps one by one."""
+    """A nudge saved through the session at a person's pace and back to back, then the
+    save's steps one by one."""
     from datetime import UTC, datetime
 
-    from iterate_tui.domain import lifecycle
     from iterate_tui.domain.enums import Status
+    from iterate_tui.session import ProjectSession
     from iterate_tui.store import atomic, backups, codec, storage
     from iterate_tui.store.project import ProjectStore
     from iterate_tui.store.repository import Repository
@@ -43,15 +45,17 @@ def _measure_one(db: Path, repeats: int, paced: int = 10) -> dict[str, list[floa
     store = ProjectStore.open(db)
     try:
         repo = Repository(store)
-        exp = next(e for e in repo.experiments() if e.status is Status.BACKLOG)
+        session = ProjectSession(repo, lambda: now)
+        exp = next(
+            e
+            for e in repo.experiments()
+            if e.status is Status.BACKLOG and e.probability is not None and e.probability < 1
+        )
 
         def save(i: int) -> float:
             nonlocal exp
-            changed = lifecycle.nudge_probability(exp, 1 if i % 2 == 0 else -1, now)
-            if changed is exp:
-                changed = lifecycle.nudge_probability(exp, -1, now)
             start = perf()
-            exp = repo.save(changed)
+            exp = session.nudge_probability(exp.id, -1 if i % 2 == 0 else 1)
             return ms(perf() - start)
 
         save(0)  # the first save of a process may have no spare yet
