@@ -45,6 +45,11 @@ class ProjectLine:
         return seen
 
     @property
+    def named_goal(self) -> str:
+        """The name and the goal: what the bar keeps the screens' names for."""
+        return " · ".join(part for part in (self.name, self.goal) if part)
+
+    @property
     def essential(self) -> str:
         """What is shown, cut short, when nothing fits: the goal (or the name)."""
         return self.goal or self.name
@@ -90,10 +95,11 @@ class ModeBar(Widget):
         width = self.size.width
         choices = [safe_for_display(line) for line in self.project.choices()]
         essential = safe_for_display(self.project.essential)
-        # Every screen's name while the goal still fits beside them; else only their keys.
+        # Every screen's name while the project's name and goal still fit beside them;
+        # else only their keys.
         text = self._chips(compact=False)
         room = width - cell_len(text.plain) - 1
-        if not any(essential in line and cell_len(line) <= room for line in choices):
+        if cell_len(safe_for_display(self.project.named_goal)) > room:
             text = self._chips(compact=True)
             room = width - cell_len(text.plain) - 1
         shown = next((line for line in choices if cell_len(line) <= room), essential)
