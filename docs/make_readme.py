@@ -18,8 +18,13 @@ import argparse
 import asyncio
 import re
 import sys
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from iterate_tui.commands import Command
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -36,15 +41,11 @@ def keys_markdown() -> str:
     """One table per screen: its keys and what each does, and the keys of every screen."""
     from iterate_tui import modes
     from iterate_tui.commands import TRIAGE
-    from iterate_tui.screens.help import LISTS
+    from iterate_tui.screens.help import LISTS, distinct
 
-    def table(commands: object) -> list[str]:
+    def table(commands: Iterable[Command]) -> list[str]:
         lines = ["| key | what it does |", "| --- | --- |"]
-        seen: set[tuple[str, str]] = set()
-        for command in commands:  # type: ignore[attr-defined]
-            if (command.id, command.keys) in seen:
-                continue
-            seen.add((command.id, command.keys))
+        for command in distinct(commands):
             keys = " ".join(f"`{k}`" for k in command.display_keys.split())
             lines.append(f"| {keys} | {command.verb} |")
         return lines

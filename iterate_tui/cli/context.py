@@ -102,8 +102,9 @@ class Context:
             raise ReadOnlyStoreError(store.read_only_reason)
         try:
             with store.lock.exclusive():
-                self.repository.refresh_if_changed()
-                yield self.session
+                session = self.session
+                session.refresh_if_changed()
+                yield session
         finally:
             self._announce()  # the first write created the project
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
 from rich.text import Text
@@ -40,6 +40,16 @@ def sections() -> list[tuple[str, str, Iterable[Command]]]:
 KEY_WIDTH = 14
 
 
+def distinct(items: Iterable[Command]) -> Iterator[Command]:
+    """Each command once, however many screens share it (told apart by action and keys:
+    the list keys share one action)."""
+    seen: set[tuple[str, str]] = set()
+    for command in items:
+        if (command.id, command.keys) not in seen:
+            seen.add((command.id, command.keys))
+            yield command
+
+
 def section_text(title: str, items: Iterable[Command], intro: str = "") -> Text:
     """One section: its title, what the screen is for, then a key and what it does per line
     (each command once, however many screens share it)."""
@@ -47,11 +57,7 @@ def section_text(title: str, items: Iterable[Command], intro: str = "") -> Text:
     text.append(f"{title}\n", style="bold")
     if intro:
         text.append(f"{intro}\n", style="dim")
-    seen: set[tuple[str, str]] = set()
-    for command in items:
-        if (command.id, command.keys) in seen:
-            continue
-        seen.add((command.id, command.keys))
+    for command in distinct(items):
         text.append(f"  {command.display_keys:<{KEY_WIDTH}}", style="bold")
         text.append(f" {command.verb}\n")
     text.rstrip()

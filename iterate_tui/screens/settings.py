@@ -11,7 +11,6 @@ re-ranks the backlog and re-derives the quadrants, as every screen hears of it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -22,6 +21,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from ..domain.enums import Labelled
 from ..domain.errors import IterateError, ValidationError
+from ..domain.portfolio import PhaseSuggestion, spent_cost, suggest_phase
 from ..domain.settings import SETTING_SPECS, ProjectSettings, SettingSpec, apply_settings
 from ..domain.text import safe_for_display
 from ..widgets.typed_input import TypedInput
@@ -84,6 +84,8 @@ class SettingsScreen(ModeScreen, mode="settings"):
         self.saved = ProjectSettings()
         #: Whether the fields were ever filled (until then nothing is being edited).
         self._filled = False
+        #: The phase the saved settings and the project suggest (worked out with them).
+        self.suggested: PhaseSuggestion | None = None
 
     def compose_body(self) -> Iterator[Widget]:
         with Vertical(id="settings"):
@@ -126,6 +128,9 @@ class SettingsScreen(ModeScreen, mode="settings"):
         edits = self.edits() if self._filled else {}
         self.saved = settings
         self._filled = True
+        # Once per change of the project, not per key typed: it goes over every experiment.
+        spent = spent_cost(self.session.experiments())
+        self.suggested = suggest_phase(settings, spent, self.session.clock().date())
         for spec in SETTING_SPECS:
             if spec.key in edits:
                 continue
@@ -195,11 +200,7 @@ class SettingsScreen(ModeScreen, mode="settings"):
 
     def _suggestion(self, short: bool = False) -> str:
         """The phase the calendar and the budget suggest, with the reason."""
-        from ..domain.portfolio import spent_cost, suggest_phase  # loaded with this screen
-
-        settings = self.saved
-        today: date = self.session.clock().date()
-        suggested = suggest_phase(settings, spent_cost(self.session.experiments()), today)
+        settings, suggested = self.saved, self.suggested
         if suggested is None:
             return "" if short else "  No phase suggestion: set a deadline or a budget."
         agrees = "as chosen" if suggested.phase is settings.phase else "suggested"
