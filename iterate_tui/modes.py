@@ -175,10 +175,10 @@ SETTINGS = Mode(
         Command("settings", "save the changes", "ctrl+s", "save", "Save", writes=True),
         Command(
             "settings",
-            "put back what is saved (or leave the field)",
+            "put back what is not saved, and leave the field",
             "escape",
             "revert",
-            "Put back / leave field",
+            "Put back, leave field",
         ),
     ),
     "Every project setting, checked as you type by the rules of 'iterate-tui settings "

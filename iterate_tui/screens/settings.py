@@ -92,8 +92,8 @@ class SettingsScreen(ModeScreen, mode="settings"):
             yield Static(
                 Text(
                     "tab goes into the fields; each value is checked as you type. ctrl+s or "
-                    "enter saves every change, u undoes it; esc puts back what is saved (or, "
-                    "in a field left as it was, leaves it: the screen keys work again)."
+                    "enter saves every change, u undoes it; esc puts back what is not saved "
+                    "and leaves the field, so the screen keys work again."
                 ),
                 id="settings-intro",
             )
@@ -237,10 +237,10 @@ class SettingsScreen(ModeScreen, mode="settings"):
         self.say(f"Saved: {', '.join(edits)}.")
 
     def action_revert(self) -> None:
-        """Put back what is saved; with nothing to put back, leave the field."""
+        """Put back what is saved and leave the field: one key, and the screen keys (a
+        digit typed next) act again instead of going into the field."""
         if self.edits():
             self._filled = False  # every field, the edited ones too
             self.show_project()
             self.say("Put back the saved settings.")
-        else:
-            self.set_focus(None)
+        self.set_focus(None)

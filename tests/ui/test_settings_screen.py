@@ -211,3 +211,16 @@ async def test_every_field_fits(seeded: Repository, make_app, size: tuple[int, i
         await pilot.pause()
         last = app.screen.query_one("#setting-moonshot_share")
         assert scroll.region.contains_region(last.region)
+
+
+async def test_esc_puts_back_and_leaves_the_field_so_a_digit_switches(
+    seeded: Repository, make_app
+) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("0")
+        await edit(pilot, app, "name", "half typed")
+        await pilot.press("escape", "4")  # one esc, then a screen key
+        await pilot.pause()
+        assert app.current_mode == "portfolio"
+        assert seeded.settings().name != "half typed"
